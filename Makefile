@@ -1,0 +1,28 @@
+# Two entry points for a new machine: `make demo` and `make test`.
+# Each builds the virtual environment it needs on first use.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint bench
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/dialscript demo
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check dialscript tests bench
+	$(VENV)/bin/ruff format --check dialscript tests bench
+	$(VENV)/bin/mypy
+
+test: lint
+	$(VENV)/bin/dialscript check flows examples
+	$(PY) -m pytest -q
+
+bench: $(STAMP)
+	$(PY) bench/compile.py

@@ -1,0 +1,5 @@
+"""dialscript: contact-center call flows as code."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
