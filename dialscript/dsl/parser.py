@@ -1,0 +1,142 @@
+"""Stage 1: flow text -> AST.  Syntax errors become diagnostics in the analyst's words."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from lark import Lark, Token
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from dialscript.dsl import ast
+from dialscript.dsl.codes import Code
+from dialscript.dsl.diagnostics import Diagnostic
+from dialscript.dsl.indent import FlowIndenter, IndentMismatch
+from dialscript.dsl.span import Span
+from dialscript.dsl.syntax_words import describe_expected, opening_block
+from dialscript.dsl.transform import ToAst
+
+
+class FlowSyntaxError(Exception):
+    """The text could not be parsed; `diagnostic` says where and why."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+@lru_cache(maxsize=1)
+def grammar() -> Lark:
+    """The LALR parser, built once per process from the packaged grammar."""
+    return Lark.open_from_package(
+        "dialscript",
+        "dialscript.lark",
+        ("grammar",),
+        parser="lalr",
+        lexer="contextual",
+        postlex=FlowIndenter(),
+        propagate_positions=True,
+        maybe_placeholders=False,
+        cache=False,
+    )
+
+
+def parse(text: str, *, path: str = "<flow>") -> ast.Module:
+    """Parse one file; raise FlowSyntaxError with a diagnostic on the first syntax error.
+
+    >>> module = parse('flow hello "Hi"\\nstep greet\\n  say "Hello"\\n  hangup\\n')
+    >>> module.flow.name.value, [s.name.value for s in module.steps]
+    ('hello', ['greet'])
+    """
+    source = text if text.endswith("\n") else text + "\n"
+    if source.startswith("\ufeff"):
+        source = source[1:]
+    try:
+        tree = grammar().parse(source)
+    except IndentMismatch as error:
+        raise FlowSyntaxError(_indent_diagnostic(error, path)) from None
+    except UnexpectedInput as error:
+        raise FlowSyntaxError(_syntax_diagnostic(error, source, path)) from None
+    return ToAst(path, source.splitlines()).transform(tree)
+
+
+def _indent_diagnostic(error: IndentMismatch, path: str) -> Diagnostic:
+    return Code.DS003.at(
+        Span.point(path, error.line, error.column),
+        f"this line's indentation ({error.column - 1} spaces) matches no open block",
+        hint=f"indent it by {error.expected} spaces, like the lines of the block it belongs to",
+    )
+
+
+def _syntax_diagnostic(error: UnexpectedInput, source: str, path: str) -> Diagnostic:
+    lines = source.splitlines()
+    if isinstance(error, UnexpectedCharacters):
+        line, column = error.line, error.column
+        char = source[error.pos_in_stream] if error.pos_in_stream < len(source) else ""
+        span = Span.point(path, line, column)
+        if char == '"':
+            return Code.DS004.at(
+                span, "this text has no closing quote", hint='end the text with " on the same line'
+            )
+        if char == "\t":
+            return Code.DS002.at(span, "a tab is not allowed here", hint="use spaces")
+        return Code.DS002.at(
+            span,
+            f"unexpected character {char!r}",
+            hint=_expected_hint(error.allowed or set(), None, lines, line),
+        )
+    if isinstance(error, UnexpectedEOF):
+        last = max(1, len(lines))
+        span = Span.point(path, last, 1 + len(lines[-1]) if lines else 1)
+        return Code.DS001.at(
+            span,
+            "the file ends too early",
+            hint=_expected_hint(set(error.expected), None, lines, last),
+        )
+    assert isinstance(error, UnexpectedToken)
+    token: Token = error.token
+    line = token.line or len(lines) or 1
+    column = token.column or 1
+    history = error.token_history or []
+    previous = history[-1] if history else None
+    if token.type in ("_DEDENT", "$END"):
+        span = Span.point(path, line, column)
+        what = "the block ends"
+    elif token.type == "_NL":
+        line_text = lines[line - 1] if line - 1 < len(lines) else ""
+        column = len(line_text.rstrip()) + 1
+        span = Span.point(path, line, column)
+        what = "the line ends"
+    elif token.type == "_INDENT":
+        span = Span.point(path, token.end_line or line, (token.end_column or 1))
+        what = "this line is indented"
+    else:
+        width = max(1, (token.end_column or column + 1) - column)
+        span = Span(path, line, column, line, column + width)
+        what = f"found {_show(token)}"
+    expected = set(error.expected)
+    return Code.DS001.at(
+        span,
+        f"{what}, but {describe_expected(expected, previous)} was expected",
+        hint=_expected_hint(expected, previous, lines, line),
+    )
+
+
+def _show(token: Token) -> str:
+    if token.type == "STRING":
+        return "a text in quotes"
+    if token.type == "NAME":
+        return f'the name "{token}"'
+    return f'"{token}"'
+
+
+def _expected_hint(
+    expected: set[str], previous: Token | None, lines: list[str], line: int
+) -> str | None:
+    block = opening_block(lines, line)
+    if "_DEDENT" in expected and block:
+        return f"the block of {block} is still open here; check the indentation"
+    if "_INDENT" in expected:
+        return "indent the lines that belong to this statement by two more spaces"
+    if block:
+        return f"this line is inside {block}"
+    return None

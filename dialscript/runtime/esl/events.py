@@ -1,0 +1,195 @@
+"""Decoded FreeSWITCH events: plain (lazily URL-decoded) and JSON.
+
+Plain event bodies are split on raw ``\\n`` first and each value is decoded on
+first access, so a decoded value holding ``\\nUnique-ID: ...`` can never
+forge a header. The event's own body (BACKGROUND_JOB results, CUSTOM bodies)
+is bounded by the inner ``Content-Length`` and never decoded.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from urllib.parse import unquote
+
+from .errors import ProtocolError
+from .frames import Frame
+from .vocab import ContentType
+
+__all__ = ["Event", "url_decode"]
+
+_UNDEF = "_undef_"
+
+
+def url_decode(value: str) -> str:
+    """Decode a FreeSWITCH URL-encoded value (``%XX`` only; ``+`` stays ``+``).
+
+    >>> url_decode("Jos%C3%A9%20%2B1")
+    'José +1'
+    """
+    if "%" not in value:
+        return value
+    return unquote(value, errors="replace")
+
+
+class Event:
+    """One event: ordered headers (repeats kept), optional body.
+
+    Build it with :meth:`from_frame` (``text/event-plain`` / ``text/event-json``
+    frames), :meth:`from_plain` or :meth:`from_encoded_headers` (the ``connect``
+    reply). Lookups are case-sensitive, as in FreeSWITCH's serializer output.
+    """
+
+    __slots__ = ("_raw", "_index", "_decoded", "body", "_encoded")
+
+    def __init__(
+        self,
+        headers: list[tuple[str, str]],
+        body: bytes | None = None,
+        *,
+        encoded: bool = False,
+    ) -> None:
+        self._raw = headers
+        self._encoded = encoded
+        self._index: dict[str, list[int]] = {}
+        for i, (name, _) in enumerate(headers):
+            self._index.setdefault(name, []).append(i)
+        self._decoded: dict[int, str] = {}
+        self.body = body
+        """The event body (raw bytes), or ``None`` if the event had none."""
+
+    # -- construction -------------------------------------------------------------------------
+
+    @classmethod
+    def from_frame(cls, frame: Frame) -> Event:
+        """Decode an event frame; raise :class:`ProtocolError` for anything else."""
+        ctype = frame.content_type
+        if ctype == ContentType.EVENT_PLAIN:
+            return cls.from_plain(frame.body)
+        if ctype == ContentType.EVENT_JSON:
+            return cls.from_json(frame.body)
+        raise ProtocolError(f"not a supported event frame: {ctype!r}")
+
+    @classmethod
+    def from_plain(cls, data: bytes) -> Event:
+        """Parse a ``text/event-plain`` body: encoded header lines, then an optional body."""
+        end = data.find(b"\n\n")
+        head = data if end < 0 else data[:end]
+        headers: list[tuple[str, str]] = []
+        length: int | None = None
+        for raw in head.split(b"\n"):
+            if not raw:
+                continue
+            colon = raw.find(b":")
+            if colon <= 0:
+                raise ProtocolError(f"event header line without a name: {raw[:80]!r}")
+            name = raw[:colon].decode("utf-8", "replace")
+            value = raw[colon + 1 :].lstrip(b" ").decode("utf-8", "replace")
+            if name == "Content-Length":
+                if not value.isascii() or not value.isdigit():
+                    raise ProtocolError(f"bad inner Content-Length {value[:40]!r}")
+                length = int(value)
+            headers.append((name, value))
+        body: bytes | None = None
+        if length is not None:
+            if end < 0:
+                raise ProtocolError("inner Content-Length without a blank line")
+            rest = data[end + 2 :]
+            if len(rest) < length:
+                raise ProtocolError(f"inner body shorter than Content-Length {length}")
+            body = rest[:length]
+        return cls(headers, body, encoded=True)
+
+    @classmethod
+    def from_json(cls, data: bytes) -> Event:
+        """Parse a ``text/event-json`` body (raw values; bytes >= 0x80 may be invalid UTF-8)."""
+        try:
+            obj = json.loads(data.decode("utf-8", "replace"))
+        except ValueError as exc:
+            raise ProtocolError(f"bad JSON event: {exc}") from None
+        if not isinstance(obj, dict):
+            raise ProtocolError("JSON event is not an object")
+        headers: list[tuple[str, str]] = []
+        body: bytes | None = None
+        for name, value in obj.items():
+            if name == "_body":
+                body = str(value).encode("utf-8")
+            elif isinstance(value, list):
+                headers.extend((name, str(item)) for item in value)
+            else:
+                headers.append((name, str(value)))
+        return cls(headers, body, encoded=False)
+
+    @classmethod
+    def from_encoded_headers(cls, headers: tuple[tuple[str, str], ...]) -> Event:
+        """Wrap an already split, URL-encoded header list (the outbound ``connect`` reply)."""
+        return cls(list(headers), None, encoded=True)
+
+    # -- access -----------------------------------------------------------------------------
+
+    def _value(self, i: int) -> str:
+        if not self._encoded:
+            return self._raw[i][1]
+        value = self._decoded.get(i)
+        if value is None:
+            value = self._decoded[i] = url_decode(self._raw[i][1])
+        return value
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        """First decoded value of ``name``, or ``default``."""
+        where = self._index.get(name)
+        return default if where is None else self._value(where[0])
+
+    def __getitem__(self, name: str) -> str:
+        where = self._index.get(name)
+        if where is None:
+            raise KeyError(name)
+        return self._value(where[0])
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._index
+
+    def get_all(self, name: str) -> list[str]:
+        """Every decoded value of a repeated header, in wire order."""
+        return [self._value(i) for i in self._index.get(name, ())]
+
+    def items(self) -> Iterator[tuple[str, str]]:
+        """All ``(name, decoded value)`` pairs in wire order."""
+        for i, (name, _) in enumerate(self._raw):
+            yield name, self._value(i)
+
+    def raw_items(self) -> list[tuple[str, str]]:
+        """All ``(name, value)`` pairs exactly as received (still URL-encoded for plain)."""
+        return list(self._raw)
+
+    @property
+    def name(self) -> str:
+        """``Event-Name`` (``""`` if absent)."""
+        return self.get("Event-Name") or ""
+
+    @property
+    def uuid(self) -> str | None:
+        """The channel ``Unique-ID`` the event is about, if any."""
+        return self.get("Unique-ID")
+
+    @property
+    def text(self) -> str:
+        """The body decoded as UTF-8 with replacement (``""`` without a body)."""
+        return "" if self.body is None else self.body.decode("utf-8", "replace")
+
+    def variable(self, name: str) -> str | None:
+        """Channel variable ``name`` as carried in ``variable_<name>``; ``_undef_`` is ``None``."""
+        value = self.get("variable_" + name)
+        return None if value == _UNDEF else value
+
+    @property
+    def variables(self) -> Mapping[str, str]:
+        """Every ``variable_*`` header, prefix stripped (first value of repeats)."""
+        out: dict[str, str] = {}
+        for name, value in self.items():
+            if name.startswith("variable_"):
+                out.setdefault(name[9:], value)
+        return out
+
+    def __repr__(self) -> str:
+        return f"<Event {self.name} uuid={self.uuid} headers={len(self._raw)}>"
