@@ -1,0 +1,1 @@
+"""Tests of the ESL layer and the fake FreeSWITCH."""
