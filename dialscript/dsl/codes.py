@@ -48,7 +48,10 @@ class Code(Enum):
     DS208 = (E, "an outcome reached on a path that did not set a result it requires")
     DS209 = (E, "a text missing in a declared language")
     DS210 = (W, "the longest spoken path is longer than the flow's budget")
-    DS211 = (E, "a statement used where it has no meaning (resume outside a handler, code after a jump)")
+    DS211 = (
+        E,
+        "a statement used where it has no meaning (resume outside a handler, code after a jump)",
+    )
     DS212 = (E, "an answer that the question can never give")
     DS213 = (E, "a question without a type")
     DS214 = (W, "a lookup without an error branch")

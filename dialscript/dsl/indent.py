@@ -38,5 +38,5 @@ class FlowIndenter(Indenter):
             self.indent_level.pop()
             yield Token.new_borrow_pos(self.DEDENT_type, indent_str, token)
         if indent != self.indent_level[-1]:
-            line = (token.end_line or token.line or 1)
+            line = token.end_line or token.line or 1
             raise IndentMismatch(line, indent + 1, self.indent_level[-1])

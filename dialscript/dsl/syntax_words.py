@@ -16,7 +16,7 @@ _WORDS = {
     "CLOCK": "a time of day such as 09:00",
     "DAYS": "days such as mon-fri",
     "TZNAME": "a time zone such as Europe/Moscow",
-    "KEY": "a phone key (0-9, \"*\" or \"#\")",
+    "KEY": 'a phone key (0-9, "*" or "#")',
     "KEY_SIGN": 'a phone key "*" or "#"',
     "COMPARE": "a comparison (==, !=, <, <=, >, >=)",
     "SIGN": "+ or -",
@@ -57,14 +57,18 @@ def describe_expected(expected: set[str], previous: Token | None) -> str:
     if previous is not None and previous.type == "NAME" and previous.value in ("step", "end"):
         return f"a step name after `{previous.value}`"
     if previous is not None and previous.value == "ask" and "STRING" in expected:
-        return 'the question in double quotes after `ask` (optionally after the answer\'s name)'
-    words = sorted({word_for(t) for t in expected if t not in ("_DEDENT",)} or {word_for("_DEDENT")})
+        return "the question in double quotes after `ask` (optionally after the answer's name)"
+    words = sorted(
+        {word_for(t) for t in expected if t not in ("_DEDENT",)} or {word_for("_DEDENT")}
+    )
     if "a symbol" in words and len(words) > 1:
         words.remove("a symbol")
     if len(words) > _MAX_LISTED:
         keywords = [w for w in words if w.startswith("`")]
         others = [w for w in words if not w.startswith("`")]
-        words = others[:_MAX_LISTED - 1] + (["a statement such as `say`, `ask` or `->`"] if keywords else [])
+        words = others[: _MAX_LISTED - 1] + (
+            ["a statement such as `say`, `ask` or `->`"] if keywords else []
+        )
     if len(words) == 1:
         return words[0]
     return ", ".join(words[:-1]) + " or " + words[-1]

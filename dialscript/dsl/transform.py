@@ -75,9 +75,7 @@ class ToAst(Transformer[Token, ast.Module]):
     def _tok_span(self, token: Token) -> Span:
         line = token.line or 1
         column = token.column or 1
-        return Span(
-            self.path, line, column, token.end_line or line, token.end_column or column + 1
-        )
+        return Span(self.path, line, column, token.end_line or line, token.end_column or column + 1)
 
     def _name(self, token: Token) -> ast.Name:
         return ast.Name(self._tok_span(token), str(token))
