@@ -14,6 +14,7 @@ from dialscript.dsl.lower_question import lower_question, route_for_patterns
 from dialscript.dsl.resolve import Scope
 from dialscript.dsl.span import Span
 from dialscript.graph import model as ir
+from dialscript.graph.expr import Expr
 
 
 def lower(scope: Scope) -> ir.FlowModel:
@@ -49,7 +50,7 @@ def lower(scope: Scope) -> ir.FlowModel:
         title=header.title if header else None,
         path=scope.path,
         languages=scope.languages,
-        channel=channel if channel in ("agent", "ivr", "any") else "any",  # type: ignore[arg-type]
+        channel=channel if channel in ("agent", "ivr", "any") else "any",
         budget_seconds=header.budget_seconds if header else None,
         record_calls=header.record_calls if header else False,
         variables=tuple(_variable(v) for v in scope.variables.values()),
@@ -85,7 +86,7 @@ def _variable(variable: object) -> ir.Variable:
     role = variable.role if variable.role in ("input", "result") else "var"
     return ir.Variable(
         name=variable.name,
-        role=role,  # type: ignore[arg-type]
+        role=role,
         type=spec.kind if spec else "text",
         low=spec.low if spec else None,
         high=spec.high if spec else None,
@@ -95,7 +96,7 @@ def _variable(variable: object) -> ir.Variable:
     )
 
 
-def lower_expr_or_none(expr: ast.Expr | None) -> ir.Expr | None:
+def lower_expr_or_none(expr: ast.Expr | None) -> Expr | None:
     return None if expr is None else lower_expr(None, expr)
 
 
@@ -140,7 +141,7 @@ class _Chain:
     def jump(self, kind: str, target: str, span: Span) -> bool:
         """Attach a jump to the last node if it still falls through; False if it cannot."""
         if self.open and self.open[-1]:
-            self.routes[-1].append(ir.Route(kind=kind, target=target, span=span))  # type: ignore[arg-type]
+            self.routes[-1].append(ir.Route(kind=kind, target=target, span=span))
             self.open[-1] = False
             return True
         return False
@@ -218,6 +219,7 @@ def _lower_stmt(
 ) -> tuple[ir.Node, list[ir.Route], bool]:
     step = block.name.value
     common = {"id": node_id, "step": step, "span": stmt.span}
+    node: ir.Node
     match stmt:
         case ast.Say():
             return ir.SayNode(**common, text=lower_text(scope, stmt.text)), [], True
@@ -320,12 +322,12 @@ def _lower_ask(
                 ir.Route(
                     kind=kind,
                     target=fallback.target.value,
-                    times=fallback.times,  # type: ignore[arg-type]
+                    times=fallback.times,
                     span=fallback.span,
                 )  # fmt: skip
             )
     node = ir.AskNode(
-        **common,  # type: ignore[arg-type]
+        **common,
         var=var,
         text=lower_text(scope, ask.text) if ask.text else {},
         question=question,

@@ -71,7 +71,8 @@ def _syntax_diagnostic(error: UnexpectedInput, source: str, path: str) -> Diagno
     lines = source.splitlines()
     if isinstance(error, UnexpectedCharacters):
         line, column = error.line, error.column
-        char = source[error.pos_in_stream] if error.pos_in_stream < len(source) else ""
+        position = error.pos_in_stream or 0
+        char = source[position] if position < len(source) else ""
         span = Span.point(path, line, column)
         if char == '"':
             return Code.DS004.at(

@@ -351,7 +351,7 @@ class ToAst(Transformer[Token, ast.Module]):
                 variants.insert(0, text.variants[0])
             text = ast.Text(variants[0].span.cover(variants[-1].span), tuple(variants))
         lists = {k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()}
-        return ast.Ask(self._span(meta), is_menu, var, text, type_spec, **lists)
+        return ast.Ask(self._span(meta), is_menu, var, text, type_spec, **lists)  # type: ignore[arg-type]
 
     def ask(self, meta: Meta, *children: Any) -> ast.Ask:
         return self._ask(meta, False, children)
