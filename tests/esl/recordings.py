@@ -36,7 +36,11 @@ def blocks(name: str) -> tuple[Block, ...]:
     pos = 0
     while (m := _BLOCK.search(data, pos)) is not None:
         start, size = m.end(), int(m.group(4))
-        out.append(Block(int(m.group(1)), float(m.group(2)), m.group(3).decode(), data[start:start + size]))
+        out.append(
+            Block(
+                int(m.group(1)), float(m.group(2)), m.group(3).decode(), data[start : start + size]
+            )
+        )
         assert data[start + size : start + size + 9] == b"\n### end "
         pos = start + size
     return tuple(out)

@@ -61,7 +61,8 @@ def test_multibyte_body_counts_bytes() -> None:
 
 def test_execute_matches_recorded_body_form() -> None:
     # APP->FS block 34 of the main recording sent a body argument the same way.
-    recorded = recordings.app_blocks("03_main_outbound_7000")[14]
+    sent = recordings.app_blocks("03_main_outbound_7000")
+    recorded = next(b for b in sent if b.endswith(b"beep.wav"))
     assert recorded.endswith(b"content-length: 38\n\n/usr/freeswitch/sounds/custom/beep.wav")
     ours = commands.sendmsg_execute(
         "playback",

@@ -54,9 +54,7 @@ def test_dtmf_and_pagd_results() -> None:
     events = events_of("03_main_outbound_7000")
     digits = [e["DTMF-Digit"] for e in events if e.name == "DTMF"]
     assert digits == ["5", "1", "2", "3", "#", "9", "2"]
-    completes = {
-        e["Application-UUID"]: e for e in events if e.name == "CHANNEL_EXECUTE_COMPLETE"
-    }
+    completes = {e["Application-UUID"]: e for e in events if e.name == "CHANNEL_EXECUTE_COMPLETE"}
     assert completes["pagd-C-recv_dtmf-self"].variable("pagd_c") == "123"
     assert completes["pagd-D-timeout"].variable("read_result") == "failure"
     assert completes["pagd-D-timeout"].variable("pagd_d") is None

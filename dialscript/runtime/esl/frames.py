@@ -26,7 +26,7 @@ DEFAULT_MAX_HEADER_BYTES = 1 << 20
 """Largest header block accepted (the ``connect`` reply is 4-40 KB in practice)."""
 
 DEFAULT_MAX_BODY_BYTES = 16 << 20
-"""Largest ``Content-Length`` accepted, mirroring ``MAX_CONTENT_LENGTH`` in ``mod_event_socket.c``."""
+"""Largest ``Content-Length`` accepted, as ``MAX_CONTENT_LENGTH`` in ``mod_event_socket.c``."""
 
 _BLANK = b"\n\n"
 

@@ -191,7 +191,7 @@ class CommandReader:
         out: list[Command] = []
         while True:
             if self._pending is None:
-                while self._buf[:1] in (b"\r", b"\n"):
+                while self._buf and self._buf[0] in (0x0D, 0x0A):
                     del self._buf[:1]
                 text = self._buf.replace(b"\r", b"")
                 end = text.find(b"\n\n")

@@ -1,0 +1,156 @@
+"""The scripted caller on the far end of a fake call, and the fault modes of the fake.
+
+Actions are consumed in order. Input applications (``play_and_get_digits``,
+``read``) take one action per try: :class:`Press` sends DTMF, :class:`Silence`
+lets the try time out. :class:`Talk` is consumed by ``record``. When a
+:class:`HangUp` reaches the head of the script the caller hangs up during the
+next application that starts; :class:`HangUpDuring` fires on the N-th start
+of a given application wherever it sits in the list.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = [
+    "Action",
+    "Faults",
+    "HangUp",
+    "HangUpDuring",
+    "Press",
+    "ScriptedCaller",
+    "Silence",
+    "Talk",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Press:
+    """Press DTMF keys (``"123#"``) at the next input prompt."""
+
+    digits: str
+
+    def __post_init__(self) -> None:
+        if not self.digits or any(c not in "0123456789*#ABCD" for c in self.digits):
+            raise ValueError(f"not DTMF digits: {self.digits!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Silence:
+    """Say nothing at the next input prompt (that try times out)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Talk:
+    """Speak for ``seconds`` into the next ``record``."""
+
+    seconds: float = 3.0
+
+
+@dataclass(frozen=True, slots=True)
+class HangUp:
+    """Hang up during the next application that starts."""
+
+    cause: str = "NORMAL_CLEARING"
+
+
+@dataclass(frozen=True, slots=True)
+class HangUpDuring:
+    """Hang up when ``app`` (any app if ``None``) starts for the ``occurrence``-th time."""
+
+    app: str | None = None
+    occurrence: int = 1
+    cause: str = "NORMAL_CLEARING"
+
+
+Action = Press | Silence | Talk | HangUp | HangUpDuring
+
+
+class ScriptedCaller:
+    """A caller that follows a script; see the module docstring for the rules.
+
+    ``bridge_outcome`` is what a ``bridge`` meets: ``"answer"`` or a hangup
+    cause such as ``"USER_BUSY"``. ``answer_originate`` controls whether an
+    ``originate`` placed through the inbound side is answered.
+    """
+
+    def __init__(
+        self,
+        actions: Iterable[Action] = (),
+        *,
+        bridge_outcome: str = "answer",
+        originate_result: str = "answer",
+    ) -> None:
+        self._queue: deque[Action] = deque()
+        self._triggers: list[HangUpDuring] = []
+        for action in actions:
+            if isinstance(action, HangUpDuring):
+                self._triggers.append(action)
+            else:
+                self._queue.append(action)
+        self.bridge_outcome = bridge_outcome
+        self.originate_result = originate_result
+        self._starts: dict[str | None, int] = {}
+
+    @property
+    def remaining(self) -> list[Action]:
+        """Actions not consumed yet."""
+        return list(self._queue)
+
+    def on_app_start(self, app: str) -> str | None:
+        """Called when an app starts: the hangup cause if the caller hangs up now."""
+        for key in (app, None):
+            self._starts[key] = self._starts.get(key, 0) + 1
+        for trigger in self._triggers:
+            if self._starts.get(trigger.app, 0) == trigger.occurrence:
+                self._triggers.remove(trigger)
+                return trigger.cause
+        head = self._queue[0] if self._queue else None
+        if isinstance(head, HangUp):
+            self._queue.popleft()
+            return head.cause
+        return None
+
+    def next_input(self) -> Press | Silence | HangUp:
+        """The caller's reaction to one input prompt (silence once the script is spent)."""
+        while self._queue:
+            head = self._queue[0]
+            if isinstance(head, Talk):
+                self._queue.popleft()
+                continue
+            if isinstance(head, HangUp):
+                self._queue.popleft()
+                return head
+            assert isinstance(head, Press | Silence)
+            self._queue.popleft()
+            return head
+        return Silence()
+
+    def next_talk(self) -> Talk | HangUp | None:
+        """What the caller does into a recording (``None``: silence)."""
+        head = self._queue[0] if self._queue else None
+        if isinstance(head, Talk | HangUp):
+            self._queue.popleft()
+            return head
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Faults:
+    """Misbehaviour to inject into a fake call.
+
+    * ``fragment_writes``: write every frame in random 1-7 byte pieces.
+    * ``drop_during_app``: abort the TCP connection when the N-th app (1-based) starts.
+    * ``slow_reader``: seconds to sleep between small reads of the app's commands.
+    * ``park_before_reply``: emit CHANNEL_PARK just before the reply to the command
+      following ``myevents`` (an event queued earlier arrives before a reply).
+    * ``seed``: random seed for fragmentation.
+    """
+
+    fragment_writes: bool = False
+    drop_during_app: int | None = None
+    slow_reader: float = 0.0
+    park_before_reply: bool = True
+    seed: int = 0
