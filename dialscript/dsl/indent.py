@@ -11,11 +11,12 @@ from lark.indenter import Indenter
 class IndentMismatch(Exception):
     """A line closes a block but does not line up with any open one."""
 
-    def __init__(self, line: int, column: int, expected: int) -> None:
-        super().__init__(f"line {line}: indentation {column - 1}, expected {expected}")
+    def __init__(self, line: int, column: int, inner: int, outer: int) -> None:
+        super().__init__(f"line {line}: indentation {column - 1}, expected {inner} or {outer}")
         self.line = line
         self.column = column
-        self.expected = expected
+        self.inner = inner
+        self.outer = outer
 
 
 class FlowIndenter(Indenter):
@@ -34,9 +35,10 @@ class FlowIndenter(Indenter):
             self.indent_level.append(indent)
             yield Token.new_borrow_pos(self.INDENT_type, indent_str, token)
             return
+        inner = self.indent_level[-1]
         while indent < self.indent_level[-1]:
-            self.indent_level.pop()
+            inner = self.indent_level.pop()
             yield Token.new_borrow_pos(self.DEDENT_type, indent_str, token)
         if indent != self.indent_level[-1]:
             line = token.end_line or token.line or 1
-            raise IndentMismatch(line, indent + 1, self.indent_level[-1])
+            raise IndentMismatch(line, indent + 1, inner, self.indent_level[-1])

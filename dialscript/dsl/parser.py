@@ -12,7 +12,7 @@ from dialscript.dsl.codes import Code
 from dialscript.dsl.diagnostics import Diagnostic
 from dialscript.dsl.indent import FlowIndenter, IndentMismatch
 from dialscript.dsl.span import Span
-from dialscript.dsl.syntax_words import describe_expected, opening_block
+from dialscript.dsl.syntax_words import explain, opening_block
 from dialscript.dsl.transform import ToAst
 
 
@@ -63,7 +63,8 @@ def _indent_diagnostic(error: IndentMismatch, path: str) -> Diagnostic:
     return Code.DS003.at(
         Span.point(path, error.line, error.column),
         f"this line's indentation ({error.column - 1} spaces) matches no open block",
-        hint=f"indent it by {error.expected} spaces, like the lines of the block it belongs to",
+        hint=f"indent it by {error.inner} spaces to stay in the block above, "
+        f"or by {error.outer} to close it",
     )
 
 
@@ -83,7 +84,7 @@ def _syntax_diagnostic(error: UnexpectedInput, source: str, path: str) -> Diagno
         return Code.DS002.at(
             span,
             f"unexpected character {char!r}",
-            hint=_expected_hint(error.allowed or set(), None, lines, line),
+            hint=_block_hint(set(error.allowed or ()), lines, line),
         )
     if isinstance(error, UnexpectedEOF):
         last = max(1, len(lines))
@@ -91,14 +92,13 @@ def _syntax_diagnostic(error: UnexpectedInput, source: str, path: str) -> Diagno
         return Code.DS001.at(
             span,
             "the file ends too early",
-            hint=_expected_hint(set(error.expected), None, lines, last),
+            hint=_block_hint(set(error.expected), lines, last),
         )
     assert isinstance(error, UnexpectedToken)
     token: Token = error.token
     line = token.line or len(lines) or 1
     column = token.column or 1
-    history = error.token_history or []
-    previous = history[-1] if history else None
+    expected = set(error.expected)
     if token.type in ("_DEDENT", "$END"):
         span = Span.point(path, line, column)
         what = "the block ends"
@@ -108,17 +108,20 @@ def _syntax_diagnostic(error: UnexpectedInput, source: str, path: str) -> Diagno
         span = Span.point(path, line, column)
         what = "the line ends"
     elif token.type == "_INDENT":
-        span = Span.point(path, token.end_line or line, (token.end_column or 1))
+        line = token.end_line or line
+        column = token.end_column or 1
+        span = Span.point(path, line, column)
         what = "this line is indented"
     else:
         width = max(1, (token.end_column or column + 1) - column)
         span = Span(path, line, column, line, column + width)
         what = f"found {_show(token)}"
-    expected = set(error.expected)
+    before = lines[line - 1][: column - 1] if 0 < line <= len(lines) else ""
+    wanted, hint = explain(str(token), token.type, expected, before)
     return Code.DS001.at(
         span,
-        f"{what}, but {describe_expected(expected, previous)} was expected",
-        hint=_expected_hint(expected, previous, lines, line),
+        f"{what}, but {wanted} was expected",
+        hint=hint or _block_hint(expected, lines, line),
     )
 
 
@@ -130,9 +133,7 @@ def _show(token: Token) -> str:
     return f'"{token}"'
 
 
-def _expected_hint(
-    expected: set[str], previous: Token | None, lines: list[str], line: int
-) -> str | None:
+def _block_hint(expected: set[str], lines: list[str], line: int) -> str | None:
     block = opening_block(lines, line)
     if "_DEDENT" in expected and block:
         return f"the block of {block} is still open here; check the indentation"

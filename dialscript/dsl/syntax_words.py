@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Callable
+from functools import lru_cache
 
-from lark import Token
-
-# Terminal names and keyword spellings, as an analyst would say them.
+# Terminals that are not plain keywords, as an analyst would say them.
 _WORDS = {
     "NAME": "a name",
     "STRING": 'a text in double quotes ("...")',
@@ -20,58 +21,96 @@ _WORDS = {
     "KEY_SIGN": 'a phone key "*" or "#"',
     "COMPARE": "a comparison (==, !=, <, <=, >, >=)",
     "SIGN": "+ or -",
-    "YESNO": "yes/no",
-    "OPTIONAL": "optional",
-    "TRANSFER_KIND": "transfer, queue or bridge",
-    "NOTIFY_KIND": "email or webhook",
+    "YESNO": "`yes/no`",
+    "OPTIONAL": "`optional`",
+    "TRANSFER_KIND": "`transfer`, `queue` or `bridge`",
+    "NOTIFY_KIND": "`email` or `webhook`",
     "_NL": "the end of the line",
     "_INDENT": "an indented block",
     "_DEDENT": "the end of the block",
     "$END": "the end of the file",
 }
-
-_ANON = {
-    "MINUS": "-", "LPAR": "(", "RPAR": ")", "LSQB": "[", "RSQB": "]", "COMMA": ",",
-    "EQUAL": "=", "DOT": ".", "COLON": ":",
-}  # fmt: skip
-
+_STATEMENT_MARKERS = {"SAY", "ASK", "HANGUP"}
+_TYPE_MARKERS = {"TEXT", "YESNO", "SCALE"}
+_STATEMENTS = (
+    "say", "play", "note", "ask", "menu", "if", "else", "->", "set", "call", "transfer", "queue",
+    "bridge", "record", "hangup", "sms", "email", "webhook", "lookup", "outcome", "resume",
+    "at most",
+)  # fmt: skip
+_TYPES = (
+    "yes/no", "number", "scale", "one of", "many of", "text", "date", "time", "datetime", "phone",
+    "digits",
+)  # fmt: skip
+_TOP_LEVEL = ("flow", "import", "choices", "schedule", "start", "step", "end", "handler")
+_MAX_LISTED = 6
 _BLOCK_OPENERS = re.compile(r"^(\s*)(step|end|handler|choices|schedule|flow|ask|menu)\b\s*(\S*)")
 
-_MAX_LISTED = 6
+Literals = Callable[[], dict[str, str]]
+
+
+@lru_cache(maxsize=1)
+def _literals() -> dict[str, str]:
+    """Terminal name -> its literal text, for keywords and symbols ("SAY" -> "say")."""
+    from dialscript.dsl.parser import grammar
+
+    found: dict[str, str] = {}
+    for terminal in grammar().terminals:
+        pattern = terminal.pattern
+        if pattern.type == "str":
+            found[terminal.name] = pattern.value
+    return found
 
 
 def word_for(terminal: str) -> str:
     if terminal in _WORDS:
         return _WORDS[terminal]
-    if terminal in _ANON:
-        return f"`{_ANON[terminal]}`"
-    if terminal.startswith("__ANON") or not terminal.isupper():
-        return "a symbol"
-    return f"`{terminal.lower()}`"
+    literal = _literals().get(terminal)
+    return f"`{literal}`" if literal else f"`{terminal.lower()}`"
 
 
-def describe_expected(expected: set[str], previous: Token | None) -> str:
-    """'a step name after `->`', or a short list of what could come next."""
-    if previous is not None and previous.value == "->" and "NAME" in expected:
-        return "a step name after `->`"
-    if previous is not None and previous.type == "NAME" and previous.value in ("step", "end"):
-        return f"a step name after `{previous.value}`"
-    if previous is not None and previous.value == "ask" and "STRING" in expected:
-        return "the question in double quotes after `ask` (optionally after the answer's name)"
-    words = sorted(
-        {word_for(t) for t in expected if t not in ("_DEDENT",)} or {word_for("_DEDENT")}
-    )
-    if "a symbol" in words and len(words) > 1:
-        words.remove("a symbol")
-    if len(words) > _MAX_LISTED:
-        keywords = [w for w in words if w.startswith("`")]
-        others = [w for w in words if not w.startswith("`")]
-        words = others[: _MAX_LISTED - 1] + (
-            ["a statement such as `say`, `ask` or `->`"] if keywords else []
-        )
+def _listing(words: list[str]) -> str:
     if len(words) == 1:
         return words[0]
     return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def explain(found: str, found_type: str, expected: set[str], before: str) -> tuple[str, str | None]:
+    """(what was expected, a hint) for a token that does not fit.
+
+    `before` is the text of the line up to the token.
+    """
+    close = None
+    if expected & _STATEMENT_MARKERS == _STATEMENT_MARKERS:
+        if found_type == "NAME":
+            close = difflib.get_close_matches(found, _STATEMENTS + _TOP_LEVEL, n=1)
+        statements = "a statement (" + ", ".join(f"`{s}`" for s in _STATEMENTS[:8]) + ", ...)"
+        hint = f'did you mean "{close[0]}"?' if close else None
+        if found_type in ("YES", "NO", "NUMBER", "DONT_KNOW", "REFUSED", "SILENCE", "INVALID"):
+            hint = "answers such as `yes -> step` belong to a question: indent them under its `ask`"
+        return statements, hint
+    if expected & {"STEP", "FLOW", "HANDLER"} == {"STEP", "FLOW", "HANDLER"}:
+        if found_type == "NAME":
+            close = difflib.get_close_matches(found, _TOP_LEVEL, n=1)
+        blocks = "a block (" + ", ".join(f"`{b}`" for b in _TOP_LEVEL) + ")"
+        return blocks, (f'did you mean "{close[0]}"?' if close else None)
+    if expected & _TYPE_MARKERS == _TYPE_MARKERS:
+        if found_type == "NAME":
+            close = difflib.get_close_matches(found, _TYPES, n=1)
+        types = "an answer type (" + ", ".join(f"`{t}`" for t in _TYPES) + ")"
+        return types, (f'did you mean "{close[0]}"?' if close else None)
+    tail = before.rstrip()
+    if tail.endswith("->") and "NAME" in expected:
+        return "a step name after `->`", None
+    if "DURATION" in expected and found_type == "NUMBER":
+        return _WORDS["DURATION"], f"add a unit: {found}s"
+    if "NAME" in expected and found_type != "NAME":
+        keyword = tail.split()[-1] if tail.split() else ""
+        if keyword in ("step", "end", "handler", "choices", "schedule", "flow", "start"):
+            return f"a name after `{keyword}` (letters, digits and _ only)", None
+    words = sorted({word_for(t) for t in expected} - {word_for("_DEDENT")} or {word_for("_DEDENT")})
+    if len(words) > _MAX_LISTED:
+        words = words[: _MAX_LISTED - 1] + ["another word"]
+    return _listing(words), None
 
 
 def opening_block(lines: list[str], line: int) -> str | None:
