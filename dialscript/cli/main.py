@@ -16,6 +16,7 @@ from dialscript import __version__
 # Subcommand modules, in the order `--help` lists them.
 SUBCOMMANDS = (
     "check",
+    "compile",
 )
 
 
