@@ -24,6 +24,14 @@ class FlowSyntaxError(Exception):
         self.diagnostic = diagnostic
 
 
+_LAYOUT_TOKENS = frozenset(("_NL", "_INDENT", "_DEDENT"))
+
+
+def _counts_for_position(node: object) -> bool:
+    """Spans cover what is written, not the line break or indentation after it."""
+    return not isinstance(node, Token) or node.type not in _LAYOUT_TOKENS
+
+
 @lru_cache(maxsize=1)
 def grammar() -> Lark:
     """The LALR parser, built once per process from the packaged grammar."""
@@ -34,7 +42,7 @@ def grammar() -> Lark:
         parser="lalr",
         lexer="contextual",
         postlex=FlowIndenter(),
-        propagate_positions=True,
+        propagate_positions=_counts_for_position,
         maybe_placeholders=False,
         cache=False,
     )

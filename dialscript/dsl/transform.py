@@ -5,7 +5,9 @@ from __future__ import annotations
 import ast as pyast
 from typing import Any, cast
 
-from lark import Token, Transformer, v_args
+from collections.abc import Callable
+
+from lark import Token, Tree
 from lark.tree import Meta
 
 from dialscript.dsl import ast
@@ -29,48 +31,43 @@ def unquote(raw: str) -> str:
     return value if isinstance(value, str) else raw[1:-1]
 
 
-def _code_part(line: str) -> str:
-    """The line without a trailing comment or blanks (quotes respected)."""
-    in_string = False
-    escaped = False
-    for index, char in enumerate(line):
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = in_string
-        elif char == '"':
-            in_string = not in_string
-        elif char == "#" and not in_string:
-            return line[:index].rstrip()
-    return line.rstrip()
-
-
 def _number(text: str) -> float:
     value = float(text)
     return value
 
 
-@v_args(meta=True, inline=True)
-class ToAst(Transformer[Token, ast.Module]):
+class ToAst:
+    """One method per grammar rule (or alias), called with the rule's meta and its
+    already-converted children.  A rule without a method is a bug, never skipped."""
+
     def __init__(self, path: str, lines: list[str]) -> None:
-        super().__init__(visit_tokens=False)
         self.path = path
         self.lines = lines
+        self._methods: dict[str, Callable[..., Any]] = {}
+
+    def transform(self, tree: Tree[Token]) -> ast.Module:
+        module = self._visit(tree)
+        assert isinstance(module, ast.Module)
+        return module
+
+    def _visit(self, tree: Tree[Token]) -> Any:
+        children = [
+            self._visit(child) if isinstance(child, Tree) else child for child in tree.children
+        ]
+        rule = str(tree.data)
+        method = self._methods.get(rule)
+        if method is None:
+            method = getattr(self, rule, None)
+            if method is None or rule.startswith("_"):
+                raise TypeError(f"the grammar rule {rule!r} has no AST conversion")
+            self._methods[rule] = method
+        return method(tree.meta, *children)
 
     # ---------------------------------------------------------- helpers
     def _span(self, meta: Meta) -> Span:
         if getattr(meta, "empty", True):
             return Span(self.path, 1, 1, 1, 1)
-        end_line, end_column = meta.end_line, meta.end_column
-        # A rule's positions run up to the newline token that closes it; end the
-        # span at the last character of content instead.
-        while end_line > meta.line:
-            text = self.lines[end_line - 1] if end_line <= len(self.lines) else ""
-            if end_column - 1 > len(text) - len(text.lstrip()):
-                break
-            end_line -= 1
-            end_column = len(_code_part(self.lines[end_line - 1])) + 1
-        return Span(self.path, meta.line, meta.column, end_line, end_column)
+        return Span(self.path, meta.line, meta.column, meta.end_line, meta.end_column)
 
     def _tok_span(self, token: Token) -> Span:
         line = token.line or 1
