@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import ast as pyast
-from typing import Any, cast
-
 from collections.abc import Callable
+from typing import Any, cast
 
 from lark import Token, Tree
 from lark.tree import Meta
