@@ -17,6 +17,7 @@ from dialscript import __version__
 SUBCOMMANDS = (
     "check",
     "compile",
+    "fmt",
 )
 
 

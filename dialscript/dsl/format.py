@@ -160,9 +160,21 @@ def _arrow_at(code: _Code, source: str) -> int | None:
     return None
 
 
-def _align(items: list[_Item], source: str) -> None:
-    """Consecutive routes of one block get their `->` in one column."""
+_KEYWORD_ROUTES = {"SILENCE": "counted", "INVALID": "counted", "IF": "condition", "ELSE": "else"}
+
+
+def _route_class(code: _Code) -> str:
+    """Routes align with their own kind: answers, silence/invalid counts, if/else, the rest."""
+    first = code.tokens[0].type
+    if first in _KEYWORD_ROUTES:
+        return _KEYWORD_ROUTES[first]
+    return "other" if first in ("ERROR", "FAILED", "AT") else "answer"
+
+
+def _align_routes(items: list[_Item], source: str) -> None:
+    """Consecutive routes of one kind in one block get their `->` in one column."""
     group: list[tuple[_Code, int]] = []
+    kind = ""
 
     def close() -> None:
         width = max((len(_join(c.tokens[:i], source, c.depth)) for c, i in group), default=0)
@@ -174,27 +186,47 @@ def _align(items: list[_Item], source: str) -> None:
         if isinstance(item, _Comment):
             continue
         arrow = _arrow_at(item, source) if isinstance(item, _Code) else None
-        if (
-            arrow is None
-            or not isinstance(item, _Code)
-            or (group and group[0][0].depth != item.depth)
-        ):
+        if arrow is None or not isinstance(item, _Code):
             close()
-        if arrow is not None and isinstance(item, _Code):
-            group.append((item, arrow))
+            continue
+        this = _route_class(item)
+        joins = this == kind or (this == "else" and kind in ("answer", "condition"))
+        if not group or group[0][0].depth != item.depth or not joins:
+            close()
+            kind = "condition" if this == "else" else this
+        group.append((item, arrow))
     close()
 
 
-def _render_code(code: _Code, source: str) -> str:
+def _code_text(code: _Code, source: str) -> str:
     arrow = _arrow_at(code, source) if code.align_to else None
     if arrow is None:
-        text = _join(code.tokens, source, code.depth)
-    else:
-        left = _join(code.tokens[:arrow], source, code.depth).ljust(code.align_to)
-        text = f"{left} {_join(code.tokens[arrow:], source, code.depth)}"
-    if code.comment:
-        text = f"{text}  {code.comment}"
-    return INDENT * code.depth + text
+        return INDENT * code.depth + _join(code.tokens, source, code.depth)
+    left = _join(code.tokens[:arrow], source, code.depth).ljust(code.align_to)
+    return f"{INDENT * code.depth}{left} {_join(code.tokens[arrow:], source, code.depth)}"
+
+
+def _render_codes(items: list[_Item], source: str) -> dict[int, str]:
+    """Each line's text; end-of-line comments of neighbouring lines share one column."""
+    _align_routes(items, source)
+    texts: dict[int, str] = {}
+    run: list[_Code] = []
+
+    def close() -> None:
+        width = max((len(texts[id(code)]) for code in run), default=0)
+        for code in run:
+            texts[id(code)] = f"{texts[id(code)].ljust(width)}  {code.comment}"
+        run.clear()
+
+    for item in items:
+        if isinstance(item, _Code):
+            texts[id(item)] = _code_text(item, source)
+            if item.comment and "\n" not in texts[id(item)]:
+                run.append(item)
+                continue
+        close()
+    close()
+    return texts
 
 
 # ------------------------------------------------------------------ blank lines
@@ -239,7 +271,7 @@ def _normalise_gap(
 
 
 def _render(items: list[_Item], source: str) -> str:
-    _align(items, source)
+    texts = _render_codes(items, source)
     lines: list[str] = []
     for previous, gap, following in _gaps(items):
         for item in _normalise_gap(previous, gap, following):
@@ -248,7 +280,7 @@ def _render(items: list[_Item], source: str) -> str:
             else:
                 lines.append("")
         if following is not None:
-            lines.append(_render_code(following, source))
+            lines.append(texts[id(following)])
     return "\n".join(lines) + "\n"
 
 
