@@ -21,6 +21,7 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 
 test: lint
+	scripts/system-deps
 	$(VENV)/bin/dialscript check flows examples
 	$(PY) -m pytest -q
 
