@@ -2,10 +2,11 @@
 
 Actions are consumed in order. Input applications (``play_and_get_digits``,
 ``read``) take one action per try: :class:`Press` sends DTMF, :class:`Silence`
-lets the try time out. :class:`Talk` is consumed by ``record``. When a
-:class:`HangUp` reaches the head of the script the caller hangs up during the
-next application that starts; :class:`HangUpDuring` fires on the N-th start
-of a given application wherever it sits in the list.
+lets the try time out. :class:`Talk` is consumed by ``record``. A
+:class:`HangUp` is consumed at the next prompt that waits for the caller (an
+input try or a recording), so ``[Press("1"), HangUp()]`` answers one menu and
+hangs up at the next. :class:`HangUpDuring` fires on the N-th start of a given
+application (any app if ``app`` is ``None``) wherever it sits in the list.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ class Talk:
 
 @dataclass(frozen=True, slots=True)
 class HangUp:
-    """Hang up during the next application that starts."""
+    """Hang up at the next prompt that waits for the caller (input or recording)."""
 
     cause: str = "NORMAL_CLEARING"
 
@@ -107,10 +108,6 @@ class ScriptedCaller:
             if self._starts.get(trigger.app, 0) == trigger.occurrence:
                 self._triggers.remove(trigger)
                 return trigger.cause
-        head = self._queue[0] if self._queue else None
-        if isinstance(head, HangUp):
-            self._queue.popleft()
-            return head.cause
         return None
 
     def next_input(self) -> Press | Silence | HangUp:
