@@ -18,6 +18,7 @@ SUBCOMMANDS = (
     "check",
     "compile",
     "fmt",
+    "graph",
 )
 
 
