@@ -80,9 +80,14 @@ def resume() -> m.ResumeNode:
 _STOPS = ("goto", "else")
 
 
-def step(name: str, *nodes: m._Node, end: str | None = None) -> list[m._Node]:
+def step(name: str, *nodes: m._Node | m.Route, end: str | None = None) -> list[m._Node]:
     """The nodes of one step: ids `name`, `name.1`...; `next` routes where a node falls through."""
-    body = list(nodes)
+    body: list[m._Node] = []
+    for item in nodes:  # a bare Route (e.g. `goto`) attaches to the node before it
+        if isinstance(item, m.Route):
+            body[-1] = body[-1].model_copy(update={"routes": (*body[-1].routes, item)})
+        else:
+            body.append(item)
     if end is not None:
         body = [outcome(end), *body]
         if not body or body[-1].kind not in ("hangup", "resume"):  # type: ignore[attr-defined]
