@@ -8,6 +8,9 @@ graph while errors remain.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from dialscript.dsl import ast
 from dialscript.dsl.lower_expr import lower_expr, lower_text
 from dialscript.dsl.lower_question import lower_question, route_for_patterns
@@ -114,7 +117,7 @@ def _schedule(schedule: ast.Schedule) -> ir.Schedule:
 
 # ------------------------------------------------------------------ blocks
 
-_TERMINATORS = (ast.Goto, ast.Hangup, ast.Resume, ast.Else)
+NodeMaker = Callable[..., ir.Node]
 
 
 class _Chain:
@@ -122,7 +125,7 @@ class _Chain:
 
     def __init__(self, block_name: str) -> None:
         self.block = block_name
-        self.nodes: list[ir.Node] = []
+        self.nodes: list[NodeMaker] = []
         self.routes: list[list[ir.Route]] = []
         self.open: list[bool] = []  # does node i fall through to the following node?
 
@@ -130,11 +133,12 @@ class _Chain:
         count = len(self.nodes)
         return self.block if count == 0 else f"{self.block}.{count}"
 
-    def add(self, node: ir.Node, routes: list[ir.Route], falls_through: bool) -> None:
+    def add(self, make: NodeMaker, routes: list[ir.Route], falls_through: bool) -> None:
+        """Add the node that `make(routes=...)` builds once the block's routes are known."""
         if self.open and self.open[-1]:
-            self.routes[-1].append(ir.Route(kind="next", target=node.id))
+            self.routes[-1].append(ir.Route(kind="next", target=self.next_id()))
             self.open[-1] = False
-        self.nodes.append(node)
+        self.nodes.append(make)
         self.routes.append(routes)
         self.open.append(falls_through)
 
@@ -148,8 +152,7 @@ class _Chain:
 
     def finish(self) -> list[ir.Node]:
         return [
-            node.model_copy(update={"routes": tuple(routes)})
-            for node, routes in zip(self.nodes, self.routes, strict=True)
+            make(routes=tuple(routes)) for make, routes in zip(self.nodes, self.routes, strict=True)
         ]
 
 
@@ -163,8 +166,12 @@ def _lower_block(
     name = block.name.value
     if end_outcome is not None:
         chain.add(
-            ir.OutcomeNode(
-                id=chain.next_id(), step=name, span=end_outcome.span, outcome=end_outcome.value
+            partial(
+                ir.OutcomeNode,
+                id=chain.next_id(),
+                step=name,
+                span=end_outcome.span,
+                outcome=end_outcome.value,
             ),  # fmt: skip
             [],
             True,
@@ -196,44 +203,51 @@ def _lower_block(
                 )
                 index += 1
             span = group[0].span
-            chain.add(ir.BranchNode(id=chain.next_id(), step=name, span=span), routes, not has_else)
+            chain.add(
+                partial(ir.BranchNode, id=chain.next_id(), step=name, span=span),
+                routes,
+                not has_else,
+            )
             continue
         index += 1
         if isinstance(stmt, ast.Goto | ast.Else):
             if not chain.jump("goto", stmt.target.value, stmt.span):
                 route = ir.Route(kind="goto", target=stmt.target.value, span=stmt.span)
                 chain.add(
-                    ir.BranchNode(id=chain.next_id(), step=name, span=stmt.span), [route], False
+                    partial(ir.BranchNode, id=chain.next_id(), step=name, span=stmt.span),
+                    [route],
+                    False,
                 )
             continue
         node, routes, falls_through = _lower_stmt(scope, block, chain.next_id(), stmt)
         chain.add(node, routes, falls_through)
     if end_outcome is not None and (not chain.nodes or chain.open[-1]):
         span = block.span
-        chain.add(ir.HangupNode(id=chain.next_id(), step=name, span=span), [], False)
+        chain.add(partial(ir.HangupNode, id=chain.next_id(), step=name, span=span), [], False)
     return chain.finish()
 
 
 def _lower_stmt(
     scope: Scope, block: ast.Step | ast.Handler, node_id: str, stmt: ast.Stmt
-) -> tuple[ir.Node, list[ir.Route], bool]:
+) -> tuple[NodeMaker, list[ir.Route], bool]:
     step = block.name.value
     common = {"id": node_id, "step": step, "span": stmt.span}
-    node: ir.Node
+    node: NodeMaker
     match stmt:
         case ast.Say():
-            return ir.SayNode(**common, text=lower_text(scope, stmt.text)), [], True
+            return partial(ir.SayNode, **common, text=lower_text(scope, stmt.text)), [], True
         case ast.Play():
-            return ir.PlayNode(**common, audio=lower_text(scope, stmt.audio)), [], True
+            return partial(ir.PlayNode, **common, audio=lower_text(scope, stmt.audio)), [], True
         case ast.Note():
-            return ir.NoteNode(**common, text=lower_text(scope, stmt.text)), [], True
+            return partial(ir.NoteNode, **common, text=lower_text(scope, stmt.text)), [], True
         case ast.Ask():
             return _lower_ask(scope, block, common, stmt)
         case ast.SetVar():
             value = lower_expr(scope, stmt.value)
-            return ir.SetNode(**common, var=stmt.name.value, value=value), [], True
+            return partial(ir.SetNode, **common, var=stmt.name.value, value=value), [], True
         case ast.Call():
-            node = ir.CallNode(
+            node = partial(
+                ir.CallNode,
                 **common,
                 flow=stmt.flow.value,
                 args={a.name.value: lower_expr(scope, a.value) for a in stmt.args},
@@ -246,30 +260,39 @@ def _lower_stmt(
                 routes.append(
                     ir.Route(kind="failed", target=stmt.failed.value, span=stmt.failed.span)
                 )
-            node = ir.TransferNode(
-                **common, mode=stmt.kind, destination=stmt.destination.value, timeout=stmt.timeout
+            node = partial(
+                ir.TransferNode,
+                **common,
+                mode=stmt.kind,
+                destination=stmt.destination.value,
+                timeout=stmt.timeout,
             )
             return node, routes, stmt.failed is None
         case ast.Record():
             prompt = lower_text(scope, stmt.prompt) if stmt.prompt else None
-            node = ir.RecordNode(
-                **common, var=stmt.var.value, prompt=prompt, max_seconds=stmt.max_seconds or 60.0
+            node = partial(
+                ir.RecordNode,
+                **common,
+                var=stmt.var.value,
+                prompt=prompt,
+                max_seconds=stmt.max_seconds or 60.0,
             )
             return node, [], True
         case ast.Hangup():
             return (
-                ir.HangupNode(**common, cause=stmt.cause.value if stmt.cause else None),
+                partial(ir.HangupNode, **common, cause=stmt.cause.value if stmt.cause else None),
                 [],
                 False,
             )
         case ast.Sms():
             return (
-                ir.SmsNode(**common, to=stmt.to.value, text=lower_text(scope, stmt.text)),
+                partial(ir.SmsNode, **common, to=stmt.to.value, text=lower_text(scope, stmt.text)),
                 [],
                 True,
             )
         case ast.Notify():
-            node = ir.NotifyNode(
+            node = partial(
+                ir.NotifyNode,
                 **common,
                 channel=stmt.kind,
                 destination=stmt.destination.value,
@@ -281,7 +304,8 @@ def _lower_stmt(
             routes = []
             if stmt.error is not None:
                 routes.append(ir.Route(kind="error", target=stmt.error.value, span=stmt.error.span))
-            node = ir.LookupNode(
+            node = partial(
+                ir.LookupNode,
                 **common,
                 var=stmt.var.value,
                 source=stmt.source.value,
@@ -290,12 +314,12 @@ def _lower_stmt(
             )
             return node, routes, True
         case ast.SetOutcome():
-            return ir.OutcomeNode(**common, outcome=stmt.name.value), [], True
+            return partial(ir.OutcomeNode, **common, outcome=stmt.name.value), [], True
         case ast.Resume():
-            return ir.ResumeNode(**common), [], False
+            return partial(ir.ResumeNode, **common), [], False
         case ast.Limit():
             route = ir.Route(kind="limit", target=stmt.target.value, span=stmt.target.span)
-            return ir.LimitNode(**common, times=stmt.times), [route], True
+            return partial(ir.LimitNode, **common, times=stmt.times), [route], True
     raise TypeError(f"no lowering for {type(stmt).__name__}")
 
 
@@ -308,7 +332,7 @@ def _returned_name(arg: ast.Arg) -> str:
 
 def _lower_ask(
     scope: Scope, block: ast.Step | ast.Handler, common: dict[str, object], ask: ast.Ask
-) -> tuple[ir.Node, list[ir.Route], bool]:
+) -> tuple[NodeMaker, list[ir.Route], bool]:
     var = scope.ask_var(block, ask)
     question = lower_question(scope, ask, scope.variables.get(var))
     routes: list[ir.Route] = [route_for_patterns(r, question) for r in ask.routes]
@@ -326,7 +350,8 @@ def _lower_ask(
                     span=fallback.span,
                 )  # fmt: skip
             )
-    node = ir.AskNode(
+    node = partial(
+        ir.AskNode,
         **common,
         var=var,
         text=lower_text(scope, ask.text) if ask.text else {},
