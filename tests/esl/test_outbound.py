@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from dialscript.runtime.esl import CallHungUp, CallSession, CommandFailed, ConnectionLost
@@ -212,3 +214,22 @@ def test_bgapi_from_outbound_session_matches_our_job_uuid() -> None:
 
     call, outcome = run(call_through(handler))
     assert outcome.value == call.channel.name
+
+
+def test_static_socket_replies_only_after_the_app() -> None:
+    timings: dict[str, float] = {}
+
+    async def handler(session: CallSession) -> None:
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        app_uuid = await session.connection.execute("playback", "ivr/one-second.wav")
+        timings["reply"] = loop.time() - start
+        await session.connection.wait_execute(app_uuid, timeout=2)
+
+    for mode in ("static", "async"):
+        _, outcome = run(
+            call_through(handler, place={"socket_mode": mode}, fake={"time_scale": 0.05})
+        )
+        assert outcome.error is None
+        timings[mode] = timings.pop("reply")
+    assert timings["static"] >= 0.045 > timings["async"]

@@ -104,6 +104,7 @@ class FakeCall:
         self._app_task: asyncio.Task[None] | None = None
         self._current: AppRun | None = None
         self._closing = False
+        self._held: list[bytes] | None = None
         self._rng = random.Random(self.faults.seed)
         self._started = 0
         self.on_connected: Callable[[FakeCall], None] | None = None
@@ -245,7 +246,11 @@ class FakeCall:
             payload = wire.serialize_event_json(headers, body)
         else:
             payload = wire.serialize_event_plain(headers, body)
-        await self._send(wire.event_frame(payload, self._format))
+        frame = wire.event_frame(payload, self._format)
+        if self._held is not None:
+            self._held.append(frame)  # static mode: the app's events follow its reply
+        else:
+            await self._send(frame)
 
     async def emit_channel(
         self,
@@ -410,8 +415,15 @@ class FakeCall:
         if not run.event_lock and self._current is not None:
             self.warnings.append(f"{run.name} sent without event-lock while an app runs")
         if self.socket_mode == "static":
-            await self._run_app(run)
+            # No `async` flag: the app runs in the socket thread; +OK only when it is done.
+            self._held = []
+            try:
+                await self._run_app(run)
+            finally:
+                held, self._held = self._held, None
             await self._reply("+OK")
+            for frame in held:
+                await self._send(frame)
             return
         await self._reply("+OK")
         if self.channel.is_up:

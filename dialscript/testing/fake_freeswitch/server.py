@@ -111,6 +111,13 @@ class FakeFreeSWITCH:
         self.sessions.append(session)
         self._spawn(session.run(), "fake-inbound")
 
+    def drop_inbound(self) -> int:
+        """Abort every inbound connection (to test reconnection); returns how many."""
+        live = [s for s in self.sessions if not s.writer.is_closing()]
+        for session in live:
+            session.writer.transport.abort()
+        return len(live)
+
     # -- calls ----------------------------------------------------------------------------------
 
     async def place_call(
