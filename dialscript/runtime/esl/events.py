@@ -32,15 +32,29 @@ def url_decode(value: str) -> str:
     return unquote(value, errors="replace")
 
 
+def _split_lines(text: str) -> list[tuple[str, str]]:
+    """``Name: value`` lines split at the first ``:``, leading spaces of the value dropped."""
+    headers: list[tuple[str, str]] = []
+    for name, sep, value in [line.partition(": ") for line in text.split("\n") if line]:
+        if not sep or not name or ":" in name or value[:1] == " ":
+            name, sep, value = (name + sep + value).partition(":")
+            if not sep or not name:
+                raise ProtocolError(f"event header line without a name: {name[:80]!r}")
+            value = value.lstrip(" ")
+        headers.append((name, value))
+    return headers
+
+
 class Event:
     """One event: ordered headers (repeats kept), optional body.
 
     Build it with :meth:`from_frame` (``text/event-plain`` / ``text/event-json``
     frames), :meth:`from_plain` or :meth:`from_encoded_headers` (the ``connect``
-    reply). Lookups are case-sensitive, as in FreeSWITCH's serializer output.
+    reply). Lookups are case-sensitive, as in FreeSWITCH's serializer output;
+    plain values are URL-decoded one by one, on access.
     """
 
-    __slots__ = ("_raw", "_index", "_decoded", "body", "_encoded")
+    __slots__ = ("_raw", "_first", "_encoded", "body")
 
     def __init__(
         self,
@@ -51,10 +65,7 @@ class Event:
     ) -> None:
         self._raw = headers
         self._encoded = encoded
-        self._index: dict[str, list[int]] = {}
-        for i, (name, _) in enumerate(headers):
-            self._index.setdefault(name, []).append(i)
-        self._decoded: dict[int, str] = {}
+        self._first = dict(reversed(headers))  # first occurrence wins, built in C
         self.body = body
         """The event body (raw bytes), or ``None`` if the event had none."""
 
@@ -72,32 +83,25 @@ class Event:
 
     @classmethod
     def from_plain(cls, data: bytes) -> Event:
-        """Parse a ``text/event-plain`` body: encoded header lines, then an optional body."""
+        """Parse a ``text/event-plain`` body: encoded header lines, then an optional body.
+
+        The serializer puts ``Content-Length`` last when the event has a body; the
+        body is exactly that many bytes after the first blank line.
+        """
         end = data.find(b"\n\n")
         head = data if end < 0 else data[:end]
-        headers: list[tuple[str, str]] = []
-        length: int | None = None
-        for raw in head.split(b"\n"):
-            if not raw:
-                continue
-            colon = raw.find(b":")
-            if colon <= 0:
-                raise ProtocolError(f"event header line without a name: {raw[:80]!r}")
-            name = raw[:colon].decode("utf-8", "replace")
-            value = raw[colon + 1 :].lstrip(b" ").decode("utf-8", "replace")
-            if name == "Content-Length":
-                if not value.isascii() or not value.isdigit():
-                    raise ProtocolError(f"bad inner Content-Length {value[:40]!r}")
-                length = int(value)
-            headers.append((name, value))
+        headers = _split_lines(head.decode("utf-8", "replace"))
         body: bytes | None = None
-        if length is not None:
+        if headers and headers[-1][0] == "Content-Length":
+            value = headers[-1][1]
+            if not value.isascii() or not value.isdigit():
+                raise ProtocolError(f"bad inner Content-Length {value[:40]!r}")
             if end < 0:
                 raise ProtocolError("inner Content-Length without a blank line")
-            rest = data[end + 2 :]
-            if len(rest) < length:
+            length = int(value)
+            body = data[end + 2 : end + 2 + length]
+            if len(body) < length:
                 raise ProtocolError(f"inner body shorter than Content-Length {length}")
-            body = rest[:length]
         return cls(headers, body, encoded=True)
 
     @classmethod
@@ -127,36 +131,28 @@ class Event:
 
     # -- access -----------------------------------------------------------------------------
 
-    def _value(self, i: int) -> str:
-        if not self._encoded:
-            return self._raw[i][1]
-        value = self._decoded.get(i)
-        if value is None:
-            value = self._decoded[i] = url_decode(self._raw[i][1])
-        return value
+    def _decode(self, raw: str) -> str:
+        return url_decode(raw) if self._encoded else raw
 
     def get(self, name: str, default: str | None = None) -> str | None:
         """First decoded value of ``name``, or ``default``."""
-        where = self._index.get(name)
-        return default if where is None else self._value(where[0])
+        raw = self._first.get(name)
+        return default if raw is None else self._decode(raw)
 
     def __getitem__(self, name: str) -> str:
-        where = self._index.get(name)
-        if where is None:
-            raise KeyError(name)
-        return self._value(where[0])
+        return self._decode(self._first[name])
 
     def __contains__(self, name: object) -> bool:
-        return name in self._index
+        return name in self._first
 
     def get_all(self, name: str) -> list[str]:
         """Every decoded value of a repeated header, in wire order."""
-        return [self._value(i) for i in self._index.get(name, ())]
+        return [self._decode(v) for k, v in self._raw if k == name]
 
     def items(self) -> Iterator[tuple[str, str]]:
         """All ``(name, decoded value)`` pairs in wire order."""
-        for i, (name, _) in enumerate(self._raw):
-            yield name, self._value(i)
+        for name, raw in self._raw:
+            yield name, self._decode(raw)
 
     def raw_items(self) -> list[tuple[str, str]]:
         """All ``(name, value)`` pairs exactly as received (still URL-encoded for plain)."""
