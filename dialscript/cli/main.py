@@ -19,6 +19,7 @@ SUBCOMMANDS = (
     "compile",
     "fmt",
     "graph",
+    "run",
 )
 
 
