@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 
 from lark import Lark, Token
@@ -24,12 +25,10 @@ class FlowSyntaxError(Exception):
         self.diagnostic = diagnostic
 
 
-_LAYOUT_TOKENS = frozenset(("_NL", "_INDENT", "_DEDENT"))
-
-
-def _counts_for_position(node: object) -> bool:
-    """Spans cover what is written, not the line break or indentation after it."""
-    return not isinstance(node, Token) or node.type not in _LAYOUT_TOKENS
+_BUILDER = ToAst()
+# The AST is built during the parse by one shared builder whose `path` is set per
+# file; the lock keeps two threads from parsing through it at once.
+_PARSE_LOCK = threading.Lock()
 
 
 @lru_cache(maxsize=1)
@@ -42,8 +41,8 @@ def grammar() -> Lark:
         parser="lalr",
         lexer="contextual",
         postlex=FlowIndenter(),
-        propagate_positions=_counts_for_position,
         maybe_placeholders=False,
+        transformer=_BUILDER,
         cache=False,
     )
 
@@ -58,13 +57,17 @@ def parse(text: str, *, path: str = "<flow>") -> ast.Module:
     source = text if text.endswith("\n") else text + "\n"
     if source.startswith("\ufeff"):
         source = source[1:]
+    parser = grammar()
     try:
-        tree = grammar().parse(source)
+        with _PARSE_LOCK:
+            _BUILDER.path = path
+            module = parser.parse(source)
     except IndentMismatch as error:
         raise FlowSyntaxError(_indent_diagnostic(error, path)) from None
     except UnexpectedInput as error:
         raise FlowSyntaxError(_syntax_diagnostic(error, source, path)) from None
-    return ToAst(path, source.splitlines()).transform(tree)
+    assert isinstance(module, ast.Module)
+    return module
 
 
 def _indent_diagnostic(error: IndentMismatch, path: str) -> Diagnostic:

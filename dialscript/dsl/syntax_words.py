@@ -31,7 +31,7 @@ _WORDS = {
     "$END": "the end of the file",
 }
 _STATEMENT_MARKERS = {"SAY", "ASK", "HANGUP"}
-_TYPE_MARKERS = {"TEXT", "YESNO", "SCALE"}
+_TYPE_MARKERS = {"T_TEXT", "YESNO", "T_SCALE"}
 _STATEMENTS = (
     "say", "play", "note", "ask", "menu", "if", "else", "->", "set", "call", "transfer", "queue",
     "bridge", "record", "hangup", "sms", "email", "webhook", "lookup", "outcome", "resume",

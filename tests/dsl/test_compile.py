@@ -29,6 +29,7 @@ SMALL = """\
 flow survey "Опрос"
   language ru
   result score number 1..10
+  outcome completed
 
 step rate
   ask score "Оцените нас" scale 1..10
