@@ -18,6 +18,7 @@ from . import wire
 from .apps import APPS, AppRun, CallerHangup, expand_variables
 from .caller import Faults, ScriptedCaller
 from .channel import FakeChannel, Headers, new_uuid
+from .control import CommandHandling
 
 if TYPE_CHECKING:
     from .server import FakeFreeSWITCH
@@ -29,26 +30,9 @@ _WHERE_DONE = ("switch_core_session.c", "switch_core_session_exec", 2967)
 _WHERE_HANGUP = ("switch_channel.c", "switch_channel_perform_hangup", 3445)
 _WHERE_STATE = ("switch_channel.c", "switch_channel_perform_set_running_state", 2408)
 _MY_EVENTS = frozenset({"DTMF", "DETECTED_SPEECH", "TALK", "NOTALK"})
-_FULL_ONLY = frozenset(
-    {
-        "api",
-        "bgapi",
-        "event",
-        "linger",
-        "nolinger",
-        "log",
-        "nolog",
-        "nixevent",
-        "noevents",
-        "filter",
-        "divert_events",
-        "sendevent",
-        "getvar",
-    }  # fmt: skip
-)
 
 
-class FakeCall:
+class FakeCall(CommandHandling):
     """A call placed by :meth:`FakeFreeSWITCH.place_call`; inspect it after :meth:`finished`.
 
     Attributes for assertions: :attr:`apps` (every application run, in order,
@@ -273,161 +257,6 @@ class FakeCall:
     async def pause(self, seconds: float) -> None:
         """Simulated time: ``seconds * time_scale`` of real time."""
         await asyncio.sleep(seconds * self.time_scale)
-
-    # -- commands -------------------------------------------------------------------------------
-
-    async def _reply(self, text: str, *, job_uuid: str | None = None) -> None:
-        if self._park_pending and self.faults.park_before_reply:
-            self._park_pending = False
-            await self.emit_channel(
-                "CHANNEL_PARK", ("switch_ivr.c", "switch_ivr_park", 1015), extra=[]
-            )
-        await self._send(wire.command_reply(text, job_uuid=job_uuid))
-
-    async def _handle(self, cmd: wire.Command) -> None:
-        self.commands.append(cmd.line)
-        verb = cmd.verb.lower()
-        if not self.connected.is_set():
-            if verb != "connect":
-                self.warnings.append(f"{cmd.line!r} before connect: reply dropped")
-                return
-            self.connected.set()
-            control = "full" if self.full else "single-channel"
-            headers = self.channel.connect_reply(socket_mode=self.socket_mode, control=control)
-            await self._send(wire.serialize_event_plain(headers))
-            if self.on_connected is not None:
-                self.on_connected(self)
-            return
-        if verb in _FULL_ONLY and not self.full:
-            await self._reply("-ERR command not found")
-            return
-        handler = getattr(self, f"_cmd_{verb}", None)
-        if handler is None:
-            await self._reply("-ERR command not found")
-            return
-        await handler(cmd)
-
-    async def _cmd_connect(self, cmd: wire.Command) -> None:
-        await self._reply("-ERR command not found")
-
-    async def _cmd_myevents(self, cmd: wire.Command) -> None:
-        if self._myevents:
-            await self._reply("-ERR aready enabled.")
-            return
-        words = cmd.rest.split()
-        self._format = next((w for w in words if w in ("plain", "json", "xml")), "plain")
-        if self._format == "xml":
-            self.warnings.append("xml events are not modelled; sending plain")
-            self._format = "plain"
-        self._myevents = True
-        self._park_pending = True
-        await self._reply("+OK Events Enabled")
-
-    async def _cmd_event(self, cmd: wire.Command) -> None:
-        words = cmd.rest.split()
-        if not words:
-            await self._reply("-ERR no keywords supplied")
-            return
-        fmt = words[0] if words[0] in ("plain", "json", "xml") else "plain"
-        self._format = "json" if fmt == "json" else "plain"
-        self._events.update(w for w in words[1:] if w not in ("plain", "json", "xml"))
-        await self._reply(f"+OK event listener enabled {fmt}")
-
-    async def _cmd_nixevent(self, cmd: wire.Command) -> None:
-        self._events.difference_update(cmd.rest.split())
-        await self._reply("+OK events nixed")
-
-    async def _cmd_noevents(self, cmd: wire.Command) -> None:
-        self._events.clear()
-        self._myevents = False
-        await self._reply("+OK no longer listening for events")
-
-    async def _cmd_linger(self, cmd: wire.Command) -> None:
-        arg = cmd.rest.strip()
-        if arg.isdigit():
-            self.linger = int(arg)
-            await self._reply(f"+OK will linger {self.linger} seconds")
-        else:
-            self.linger = -1
-            self.warnings.append("linger without seconds: never times out")
-            await self._reply("+OK will linger")
-
-    async def _cmd_nolinger(self, cmd: wire.Command) -> None:
-        self.linger = None
-        await self._reply("+OK will not linger")
-
-    async def _cmd_filter(self, cmd: wire.Command) -> None:
-        words = cmd.rest.split(" ", 2)
-        if words[0] == "delete" and len(words) == 3:
-            await self._reply(f"+OK filter deleted. [{words[1]}][{words[2]}]")
-        elif len(words) >= 2:
-            await self._reply(f"+OK filter added. [{words[0]}]=[{' '.join(words[1:])}]")
-        else:
-            await self._reply("-ERR invalid syntax")
-
-    async def _cmd_divert_events(self, cmd: wire.Command) -> None:
-        on = cmd.rest.strip().lower() == "on"
-        await self._reply("+OK events diverted" if on else "+OK events not diverted")
-
-    async def _cmd_resume(self, cmd: wire.Command) -> None:
-        await self._reply("+OK")
-
-    async def _cmd_getvar(self, cmd: wire.Command) -> None:
-        value = self.channel.vars.get(cmd.rest.strip())
-        await self._reply(value if value else "-ERR command not found")
-
-    async def _cmd_api(self, cmd: wire.Command) -> None:
-        await self._send(wire.api_response(await self.switch.api(cmd.rest)))
-
-    async def _cmd_bgapi(self, cmd: wire.Command) -> None:
-        job = cmd.get("job-uuid") or new_uuid()
-        await self._reply(f"+OK Job-UUID: {job}", job_uuid=job)
-        headers = self.switch.job_headers(job, cmd.rest, owner=self.uuid)
-        await self.emit(headers, await self.switch.api(cmd.rest))
-
-    async def _cmd_exit(self, cmd: wire.Command) -> None:
-        await self._reply("+OK bye")
-        await self._close_with_notice()
-
-    async def _cmd_sendmsg(self, cmd: wire.Command) -> None:
-        target = cmd.rest.strip()
-        if target and target != self.uuid:
-            await self._reply(f"-ERR invalid session id [{target}]")
-            return
-        what = (cmd.get("call-command") or "").lower()
-        if what == "hangup":
-            await self._reply("+OK")
-            if self.channel.is_up:
-                await self._hangup(cmd.get("hangup-cause") or "NORMAL_CLEARING", by_app=True)
-            return
-        if what != "execute":
-            await self._reply("+OK")
-            return
-        arg = cmd.get("execute-app-arg")
-        if arg is None and cmd.body is not None:
-            arg = cmd.body.decode("utf-8", "replace")
-        run = AppRun(
-            name=cmd.get("execute-app-name") or "",
-            arg=arg or "",
-            app_uuid=cmd.get("event-uuid") or new_uuid(),
-            event_lock=(cmd.get("event-lock") or "").lower() == "true",
-        )
-        if not run.event_lock and self._current is not None:
-            self.warnings.append(f"{run.name} sent without event-lock while an app runs")
-        if self.socket_mode == "static":
-            # No `async` flag: the app runs in the socket thread; +OK only when it is done.
-            self._held = []
-            try:
-                await self._run_app(run)
-            finally:
-                held, self._held = self._held, None
-            await self._reply("+OK")
-            for frame in held:
-                await self._send(frame)
-            return
-        await self._reply("+OK")
-        if self.channel.is_up:
-            self._queue.put_nowait(run)
 
     # -- applications ---------------------------------------------------------------------------
 
