@@ -20,6 +20,8 @@ SUBCOMMANDS = (
     "fmt",
     "graph",
     "run",
+    "diff",
+    "new",
 )
 
 

@@ -146,7 +146,10 @@ def _spaced(previous: Token, token: Token) -> bool:
     if previous.value in _NO_SPACE_AFTER and previous.type != "STRING":
         return False
     # the dash of an hour range: 09:00-18:00
-    return "MINUS" not in (previous.type, token.type)
+    return not (
+        (token.value == "-" and previous.type == "CLOCK")
+        or (previous.value == "-" and token.type == "CLOCK")
+    )
 
 
 def _arrow_at(code: _Code, source: str) -> int | None:
@@ -160,15 +163,21 @@ def _arrow_at(code: _Code, source: str) -> int | None:
     return None
 
 
-_KEYWORD_ROUTES = {"SILENCE": "counted", "INVALID": "counted", "IF": "condition", "ELSE": "else"}
+_KEYWORD_ROUTES = {
+    "silence": "counted",
+    "invalid": "counted",
+    "if": "condition",
+    "else": "else",
+    "error": "other",
+    "failed": "other",
+    "at": "other",
+}
 
 
 def _route_class(code: _Code) -> str:
     """Routes align with their own kind: answers, silence/invalid counts, if/else, the rest."""
-    first = code.tokens[0].type
-    if first in _KEYWORD_ROUTES:
-        return _KEYWORD_ROUTES[first]
-    return "other" if first in ("ERROR", "FAILED", "AT") else "answer"
+    first = code.tokens[0]
+    return "answer" if first.type == "STRING" else _KEYWORD_ROUTES.get(first.value, "answer")
 
 
 def _align_routes(items: list[_Item], source: str) -> None:
