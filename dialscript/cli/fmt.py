@@ -20,8 +20,9 @@ examples:
 
 The layout: 2 spaces per block level, single spaces between words, the `->` of
 neighbouring routes aligned, one blank line between top-level blocks.  Comments
-are kept; texts in quotes are never touched.  A file with a syntax error is
-left as it is (exit 1).
+are kept; texts in quotes are never touched.
+exit status: 0 when done, 1 when a file has a syntax error (it is left as it
+is) or, with --check, when a file would change.
 """
 
 

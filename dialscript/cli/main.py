@@ -22,6 +22,7 @@ SUBCOMMANDS = (
     "run",
     "diff",
     "new",
+    "demo",
 )
 
 
