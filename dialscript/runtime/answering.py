@@ -67,11 +67,16 @@ def _today(mc: Machine) -> date | None:
 
 def _ask_confirmation(mc: Machine, np: NodePlan, value: Any, question: m.Text) -> None:
     mark = len(mc.out)
-    mc.st.wait = "confirm"
-    mc.st.pending = value
+    st = mc.st
+    st.wait = "confirm"
+    st.pending = value
+    var = np.node.var if isinstance(np.node, m.AskNode) else ""
+    saved = st.vars.copy()
+    st.vars[var] = value  # the text speaks of the answer being confirmed
+    text = mc.text(question)
+    st.vars = saved
     mc.out.append(
-        c.Ask(node=np.id, var=np.node.var if isinstance(np.node, m.AskNode) else "",
-              text=mc.text(question), lang=mc.lang, question=_CONFIRM,
+        c.Ask(node=np.id, var=var, text=text, lang=mc.lang, question=_CONFIRM,
               keys=dict(_CONFIRM.keys), confirmation=True, span=np.span,
               options=(c.Option("yes", "yes", "1"), c.Option("no", "no", "2")))
     )  # fmt: skip

@@ -227,7 +227,7 @@ def test_confirm_asks_yes_no_and_no_reasks() -> None:
     state, out = feed(graph, state, e.AgentAnswer("1"))
     confirm = out[0]
     assert isinstance(confirm, c.Ask) and confirm.confirmation and confirm.question.type == "yesno"
-    assert confirm.text == "Вы уверены, что [?score]?" or confirm.text == "Вы уверены, что 1?"
+    assert confirm.text == "Вы уверены, что 1?"
     assert state.wait == "confirm" and "score" not in state.vars
     state, out = feed(graph, state, e.Digits("2"))  # no: ask the question again
     assert isinstance(out[0], c.Ask) and not out[0].confirmation and out[0].node == "a"
