@@ -89,10 +89,23 @@ class FlowGraph:
 
     @cached_property
     def content_hash(self) -> str:
-        """sha256 of the flow's behaviour: the JSON form without source positions."""
-        behaviour = _without_positions(self.model.model_dump(mode="json"))
+        """sha256 of the flow's behaviour: the JSON form without source positions,
+        with steps, nodes and declarations in name order (moving a block is no change)."""
+        behaviour = _canonical(_without_positions(self.model.model_dump(mode="json")))
         canonical = json.dumps(behaviour, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+_ORDER_FREE = {"nodes": "id", "steps": "name", "handlers": "name", "variables": "name",
+               "outcomes": "name"}  # fmt: skip
+
+
+def _canonical(flow: dict[str, Any]) -> dict[str, Any]:
+    ordered = dict(flow)
+    for field, key in _ORDER_FREE.items():
+        ordered[field] = sorted(flow.get(field, []), key=lambda item: str(item[key]))
+    ordered["subflows"] = {name: _canonical(sub) for name, sub in flow.get("subflows", {}).items()}
+    return ordered
 
 
 def _without_positions(value: Any) -> Any:

@@ -73,3 +73,13 @@ def test_nodes_and_typed_routes() -> None:
     assert [n.kind for n in graph.model.nodes if n.step == "bye"] == ["outcome", "say", "hangup"]
     edge_kinds = {data["kind"] for _, _, data in graph.graph.edges(data=True)}
     assert {"answer", "otherwise", "goto", "next"} <= edge_kinds
+
+
+def test_moving_a_step_does_not_change_the_hash() -> None:
+    head, why, bye = SMALL.split("\n\n")[1], SMALL.split("\n\n")[2], SMALL.split("\n\n")[3]
+    header = SMALL.split("\n\n")[0]
+    moved = "\n\n".join([header, head, bye, why]) + "\n"
+    first = compile_text(SMALL)
+    second = compile_text(moved)
+    assert first.graph is not None and second.graph is not None
+    assert first.graph.content_hash == second.graph.content_hash
