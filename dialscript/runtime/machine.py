@@ -24,13 +24,14 @@ MAX_ATTEMPTS = 3  # a question with no silence/invalid route goes on after this 
 
 
 class Machine:
-    __slots__ = ("root", "plan", "st", "out", "event")
+    __slots__ = ("root", "plan", "st", "out", "event", "taken")
 
     def __init__(self, root: GraphPlan, st: CallState, event: str | None) -> None:
         self.root = root
         self.st = st
         self.out: list[c.Command] = []
         self.event = event
+        self.taken: str | None = None  # the route an `if` / `at most` node took, for the trace
         self.plan = self.resolve(st.path)
 
     def resolve(self, path: list[str]) -> GraphPlan:
@@ -67,6 +68,11 @@ class Machine:
 
     def trace(self, np: NodePlan, mark: int, **extra: Any) -> None:
         entry: dict[str, Any] = {"at": self.st.clock, "step": np.step, "node": np.id}
+        if np.flow != self.root.name:
+            entry["flow"] = np.flow
+        if self.taken is not None:
+            entry["route"] = self.taken
+            self.taken = None
         if self.event is not None:
             entry["event"] = self.event
             self.event = None

@@ -46,9 +46,11 @@ def _ask(mc: Machine, np: NodePlan) -> str | None:
 
 def _branch(mc: Machine, np: NodePlan) -> str | None:
     st = mc.st
-    for fn, target in np.conditions:
+    for index, (fn, target) in enumerate(np.conditions):
         if is_truthy(fn, st):
+            mc.taken = f"if {index + 1}"
             return target
+    mc.taken = "else" if np.else_ is not None else "next"
     return np.else_ or np.next
 
 
@@ -73,7 +75,9 @@ def _limit(mc: Machine, np: NodePlan) -> str | None:
     node = np.node
     assert isinstance(node, m.LimitNode)
     if mc.st.passes.get(np.step, 0) > node.times and np.limit is not None:
+        mc.taken = "limit"
         return np.limit
+    mc.taken = "next"
     return np.next
 
 

@@ -54,6 +54,7 @@ class NodePlan:
     choices: tuple[Choice, ...] = ()
     route_keys: tuple[str, ...] = ()
     options: dict[str, tuple[Option, ...]] = field(default_factory=dict)  # per language
+    flow: str = ""  # the (sub)flow the node belongs to, named in trace entries of subflows
 
 
 @dataclass(slots=True)
@@ -99,6 +100,7 @@ def _build(graph: FlowGraph) -> GraphPlan:
             step=node.step,
             span=str(node.span) if node.span else None,
             is_entry=node.id in entries,
+            flow=model.name,
         )
         goto = None
         for route in node.routes:
