@@ -10,9 +10,12 @@ from pathlib import Path
 import pytest
 
 from dialscript.bindings import Bindings, load_bindings
+from dialscript.dsl.check import CheckOptions
 from dialscript.dsl.codes import Code
 from dialscript.dsl.diagnostics import render_all
 from dialscript.dsl.load import Compiled, compile_file, compile_text, find_flow_files
+
+from .generated import big_flow
 
 HERE = Path(__file__).parent
 BAD = HERE / "bad"
@@ -75,3 +78,26 @@ SHIPPED = [
 def test_shipped_flows_have_no_diagnostics(flow: Path) -> None:
     result = compile_file(flow)
     assert render_all(result.diagnostics, result.sources) == ""
+
+
+def test_a_large_generated_flow_is_clean() -> None:
+    text = big_flow(100)
+    assert text.count("\n") > 1000
+    result = compile_text(text, path="big.flow")
+    assert render_all(result.diagnostics, result.sources) == ""
+
+
+def test_environments_option_narrows_the_bindings_check() -> None:
+    flow = (BAD / "DS109_unbound_queue.flow").read_text(encoding="utf-8")
+    flow = flow.replace("sales_dsk", "sales_desk")
+    bindings = Bindings(
+        Path("b.toml"), {"test": {"queues": {"sales_desk": "x"}}, "production": {"queues": {}}}
+    )
+    everywhere = compile_text(flow, path="f.flow", bindings=bindings)
+    assert [(d.code, d.message) for d in everywhere.diagnostics] == [
+        ("DS109", 'queue "sales_desk" is not bound in production')
+    ]
+    only_test = compile_text(
+        flow, path="f.flow", bindings=bindings, options=CheckOptions(environments=("test",))
+    )
+    assert only_test.diagnostics == []

@@ -129,8 +129,8 @@ def _unknown_ref(scope: Scope, ref: ast.Ref, listed: str | None) -> Diagnostic |
     options = scope.choices.get(listed) if listed else None
     if options is not None and len(ref.path) == 1:
         names = [o.name.value for o in options.options]
-        if head in names:
-            return None
+        if head in names or scope.choice_member(head) is not None:
+            return None  # an option of another list: DS206 says so
         hint = did_you_mean(head, names) or f"the choices of {listed} are: {', '.join(names)}"
         return Code.DS104.at(ref.span, f'"{head}" is not a choice of "{listed}"', hint=hint)
     if len(ref.path) == 1 and scope.choice_member(head) is not None:
