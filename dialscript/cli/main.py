@@ -19,6 +19,7 @@ SUBCOMMANDS = (
     "compile",
     "fmt",
     "graph",
+    "render",
     "run",
     "diff",
     "new",
