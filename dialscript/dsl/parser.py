@@ -11,7 +11,8 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from dialscript.dsl import ast
 from dialscript.dsl.codes import Code
 from dialscript.dsl.diagnostics import Diagnostic
-from dialscript.dsl.indent import FlowIndenter, IndentMismatch
+from dialscript.dsl.indent import IndentMismatch
+from dialscript.dsl.lexer import FlowLexer
 from dialscript.dsl.span import Span
 from dialscript.dsl.syntax_words import explain, opening_block
 from dialscript.dsl.transform import ToAst
@@ -39,8 +40,7 @@ def grammar() -> Lark:
         "dialscript.lark",
         ("grammar",),
         parser="lalr",
-        lexer="contextual",
-        postlex=FlowIndenter(),
+        lexer=FlowLexer,
         maybe_placeholders=False,
         transformer=_BUILDER,
         cache=False,
