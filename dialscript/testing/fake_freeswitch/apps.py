@@ -334,6 +334,33 @@ async def _bridge(host: AppHost, run: AppRun) -> str | None:
     return None
 
 
+async def _queue(host: AppHost, run: AppRun) -> str | None:
+    """``callcenter <queue>`` / ``fifo <name> in``: an agent answers (``bridge_outcome``) or not."""
+    ch = host.channel
+    outcome = host.caller.bridge_outcome
+    if outcome != "answer":
+        if run.name == "callcenter":
+            ch.set_var("cc_cause", "cancel")
+            ch.set_var("cc_cancel_reason", outcome)
+        ch.set_var("originate_disposition", outcome)
+        return None
+    if run.name == "callcenter":
+        ch.set_var("cc_cause", "answered")
+    ch.set_var("last_bridge_to", "agent-leg")
+    await host.emit_channel(
+        "CHANNEL_BRIDGE",
+        ("switch_ivr_bridge.c", "switch_ivr_multi_threaded_bridge", 1700),
+        extra=[],
+    )
+    await host.pause(2.0)
+    await host.emit_channel(
+        "CHANNEL_UNBRIDGE",
+        ("switch_ivr_bridge.c", "switch_ivr_multi_threaded_bridge", 1900),
+        extra=[],
+    )
+    return None
+
+
 APPS: dict[str, AppFunc] = {
     "answer": _answer,
     "pre_answer": _instant,
@@ -353,6 +380,9 @@ APPS: dict[str, AppFunc] = {
     "read": _read,
     "record": _record,
     "bridge": _bridge,
+    "callcenter": _queue,
+    "fifo": _queue,
+    "record_session": _instant,
     "send_dtmf": _instant,
     "event": _instant,
 }

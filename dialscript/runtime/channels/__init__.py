@@ -1,0 +1,38 @@
+"""Channels: where the interpreter's commands meet a real call.
+
+The ESL channel drives FreeSWITCH calls over the Event Socket
+(:class:`EslChannel`, :func:`run_call`); :class:`CallService` is the handler an
+:class:`~dialscript.runtime.esl.OutboundServer` runs for every call.
+"""
+
+from __future__ import annotations
+
+from .call_loop import CallReport, run_call
+from .config import ChannelConfig, QueueTarget, queue_target
+from .esl_channel import EslChannel
+from .integrations import Integrations, LiveIntegrations, MemoryIntegrations, Sent
+from .render import DigitSpec, channel_value, digit_spec, hangup_cause, spoken
+from .service import CallService, FlowLibrary, FlowNotFound, LoadedFlow, call_inputs
+
+__all__ = [
+    "CallReport",
+    "CallService",
+    "ChannelConfig",
+    "DigitSpec",
+    "EslChannel",
+    "FlowLibrary",
+    "FlowNotFound",
+    "Integrations",
+    "LiveIntegrations",
+    "LoadedFlow",
+    "MemoryIntegrations",
+    "QueueTarget",
+    "Sent",
+    "call_inputs",
+    "channel_value",
+    "digit_spec",
+    "hangup_cause",
+    "queue_target",
+    "run_call",
+    "spoken",
+]

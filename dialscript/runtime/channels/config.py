@@ -1,0 +1,94 @@
+"""How the ESL channel renders a flow on one FreeSWITCH: TTS, audio, recordings, queues.
+
+Read from the bindings file's environment (``[production.tts]``,
+``[production.audio]``, ``[production.recordings]``, ``[production.telephony]``)
+beside the logical names a flow uses, so one file says everything that differs
+between the test rig and production.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import PurePosixPath
+
+from dialscript.runtime.bindings import RuntimeBindings
+
+__all__ = ["ChannelConfig", "QueueTarget", "queue_target"]
+
+_WORD = re.compile(r"[A-Za-z0-9_.:/-]+\Z")
+_QUEUE = re.compile(r"[A-Za-z0-9_.@+-]+\Z")
+
+
+@dataclass(frozen=True, slots=True)
+class QueueTarget:
+    """A queue binding resolved to the FreeSWITCH application that serves it."""
+
+    app: str  # "callcenter" | "fifo"
+    name: str
+
+    @property
+    def arg(self) -> str:
+        return f"{self.name} in" if self.app == "fifo" else self.name
+
+
+def queue_target(binding: str) -> QueueTarget:
+    """``fifo:name`` → mod_fifo, ``callcenter:name`` or a bare ``name@domain`` → mod_callcenter.
+
+    >>> queue_target("general_support@cc-prod"), queue_target("fifo:support")
+    (QueueTarget(app='callcenter', name='general_support@cc-prod'), QueueTarget(app='fifo', name='support'))
+    """  # noqa: E501
+    app, sep, name = binding.partition(":")
+    if not sep:
+        app, name = "callcenter", binding
+    if app not in ("callcenter", "fifo") or not _QUEUE.match(name):
+        raise ValueError(f"bad queue binding {binding!r} (want [fifo:|callcenter:]name)")
+    return QueueTarget(app, name)
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelConfig:
+    """Per-environment rendering choices; defaults suit the vanilla FreeSWITCH config."""
+
+    tts_engine: str = "flite"
+    tts_voice: str = "slt"
+    audio_base: str = ""  # prefix of `play` files on the FreeSWITCH host
+    recordings: str = "/var/lib/freeswitch/recordings/dialscript"
+    dialplan: str = "XML"
+    context: str = "default"
+    digit_timeout_ms: int = 3000  # between keys of a multi-key answer
+    text_answer_seconds: int = 30  # a free-text question over the keypad is recorded
+
+    def __post_init__(self) -> None:
+        for value in (self.tts_engine, self.tts_voice, self.dialplan, self.context):
+            if not _WORD.match(value):
+                raise ValueError(f"bad channel setting {value!r}")
+
+    @classmethod
+    def from_bindings(cls, bindings: RuntimeBindings) -> ChannelConfig:
+        """The settings of ``bindings.env`` (missing ones keep their defaults)."""
+        b, env = bindings.bindings, bindings.env
+        found: dict[str, object] = {}
+        for category, key, attr in (
+            ("tts", "engine", "tts_engine"),
+            ("tts", "voice", "tts_voice"),
+            ("audio", "base", "audio_base"),
+            ("recordings", "dir", "recordings"),
+            ("telephony", "dialplan", "dialplan"),
+            ("telephony", "context", "context"),
+        ):
+            value = b.lookup(env, category, key)
+            if value is not None:
+                found[attr] = str(value)
+        return replace(cls(), **found)  # type: ignore[arg-type]
+
+    def audio_path(self, audio: str) -> str:
+        """Where FreeSWITCH finds a flow's ``play`` file (absolute paths are kept)."""
+        if not self.audio_base or audio.startswith("/") or "://" in audio:
+            return audio
+        return str(PurePosixPath(self.audio_base) / audio)
+
+    def recording_path(self, call_uuid: str, reference: str) -> str:
+        """``<recordings>/<call uuid>/<reference with / as _>.wav``."""
+        name = re.sub(r"[^A-Za-z0-9_.-]", "_", reference)
+        return str(PurePosixPath(self.recordings) / call_uuid / f"{name}.wav")

@@ -1,0 +1,243 @@
+"""The ESL channel: each interpreter command becomes FreeSWITCH applications on one call.
+
+``say`` → ``speak``; ``play`` → ``playback``; a question → one
+``play_and_get_digits`` try whose outcome is a ``Digits`` or ``Silence``
+event (the interpreter counts no-input / no-match, as in VoiceXML);
+transfer / queue (mod_callcenter or mod_fifo) / bridge → a ``TransferResult``;
+``record`` → ``record`` to a per-call file; results → ``dialscript_result_*``
+channel variables; SMS and notifications → background sends owned by the
+channel; lookups → an awaited :class:`Integrations` call. Agent notes are
+never sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import logging
+from collections.abc import Collection, Coroutine
+from typing import Any
+
+from dialscript.runtime import commands as c
+from dialscript.runtime import events as e
+from dialscript.runtime.bindings import RuntimeBindings, UnboundName
+from dialscript.runtime.channels.config import ChannelConfig, queue_target
+from dialscript.runtime.channels.integrations import Integrations
+from dialscript.runtime.channels.render import channel_value, digit_spec, hangup_cause, spoken
+from dialscript.runtime.esl import CallSession, Event, pagd_args
+
+__all__ = ["EslChannel"]
+
+log = logging.getLogger(__name__)
+
+_FAILED_DISPOSITIONS = frozenset({"SUCCESS", "ANSWER", ""})
+_TEXT_TYPES = ("text",)
+
+
+class EslChannel:
+    """Runs interpreter commands on one controlled call; owns its background sends."""
+
+    def __init__(
+        self,
+        session: CallSession,
+        *,
+        config: ChannelConfig,
+        bindings: RuntimeBindings,
+        integrations: Integrations,
+        handler_keys: Collection[str] = (),
+        send_timeout: float = 15.0,
+    ) -> None:
+        self.session = session
+        self.config = config
+        self.bindings = bindings
+        self.integrations = integrations
+        self.handler_keys = tuple(handler_keys)
+        self.send_timeout = send_timeout
+        self._vars = itertools.count(1)
+        self._sends: set[asyncio.Task[None]] = set()
+
+    # -- commands -------------------------------------------------------------------------------
+
+    async def perform(self, command: c.Command) -> e.Event | None:
+        """Carry out one command; the event to feed back, if the interpreter waits for one."""
+        match command:
+            case c.Say():
+                await self.say(command.text)
+            case c.Play():
+                await self.play(command.audio)
+            case c.ShowNote() | c.Finished():
+                pass
+            case c.Ask():
+                return await self.ask(command)
+            case c.Transfer():
+                return await self.transfer(command)
+            case c.Queue():
+                return await self.queue(command)
+            case c.Bridge():
+                return await self.bridge(command)
+            case c.Record():
+                await self.record(command)
+            case c.SetResult():
+                await self.set_var(f"dialscript_result_{command.name}", command.value)
+            case c.SetOutcome():
+                await self.set_var("dialscript_outcome", command.name)
+            case c.Hangup():
+                await self.session.hangup(hangup_cause(command.cause))
+            case c.SendSms():
+                self._spawn(self.integrations.send_sms(command.to, command.text), "sms")
+            case c.Notify():
+                self._spawn(
+                    self.integrations.notify(
+                        command.channel, command.destination, command.subject, command.fields
+                    ),
+                    command.channel,
+                )
+            case c.HttpRequest():
+                return await self.lookup(command)
+            case _:
+                raise TypeError(f"the ESL channel cannot perform {type(command).__name__}")
+        return None
+
+    async def say(self, text: str) -> None:
+        text = spoken(text)
+        if text:
+            cfg = self.config
+            await self.session.speak(text, engine=cfg.tts_engine, voice=cfg.tts_voice)
+
+    async def play(self, audio: str) -> None:
+        done = await self.session.playback(self.config.audio_path(audio))
+        response = done.get("Application-Response") or ""
+        if response != "FILE PLAYED":
+            log.warning("call %s: playback of %r gave %r", self.session.uuid, audio, response)
+
+    def _prompt(self, text: str) -> str:
+        """A TTS file string (``say:engine:voice:text``) so keys can interrupt the prompt."""
+        text = spoken(text)
+        if not text:
+            return "silence_stream://250"
+        return f"say:{self.config.tts_engine}:{self.config.tts_voice}:{text}"
+
+    async def ask(self, ask: c.Ask) -> e.Event:
+        """One try of ``play_and_get_digits``: Digits (valid or not) or Silence."""
+        if ask.question.type in _TEXT_TYPES and not ask.options:
+            return await self._ask_text(ask)
+        spec = digit_spec(ask, self.handler_keys)
+        var = f"dialscript_in_{next(self._vars)}"
+        arg = pagd_args(
+            file=self._prompt(ask.text),
+            min_digits=1,
+            max_digits=spec.max_digits,
+            tries=1,
+            timeout_ms=max(1000, int(ask.timeout * 1000)),
+            terminators=spec.terminators,
+            var_name=var,
+            regexp=spec.regexp,
+            digit_timeout_ms=self.config.digit_timeout_ms,
+        )
+        done = await self.session.execute("play_and_get_digits", arg)
+        digits = done.variable(var) if done.variable("read_result") == "success" else None
+        if digits:
+            return e.Digits(digits)
+        invalid = done.variable(f"{var}_invalid")
+        return e.Digits(invalid) if invalid else e.Silence()
+
+    async def _ask_text(self, ask: c.Ask) -> e.Event:
+        """A free-text question over the keypad: the caller's words are recorded."""
+        await self.say(ask.text)
+        path = self.config.recording_path(self.session.uuid, f"{ask.var}-{next(self._vars)}")
+        done = await self.session.record(
+            path, time_limit_s=self.config.text_answer_seconds, silence_threshold=30,
+            silence_hits=3,
+        )  # fmt: skip
+        if int(done.variable("record_ms") or "0") <= 0:
+            return e.Silence()
+        return e.TextAnswer(f"recording:{path}")
+
+    async def record(self, command: c.Record) -> None:
+        if command.prompt:
+            await self.say(command.prompt)
+        path = self.config.recording_path(self.session.uuid, command.reference)
+        await self.session.record(path, time_limit_s=max(1, int(command.max_seconds)))
+
+    async def set_var(self, name: str, value: Any) -> None:
+        await self.session.set_variable(name, channel_value(value))
+
+    # -- leaving the flow -----------------------------------------------------------------------
+
+    async def transfer(self, command: c.Transfer) -> e.TransferResult:
+        try:
+            destination = self.bindings.resolve("transfer", command.destination)
+        except UnboundName as error:
+            return e.TransferResult(False, str(error))
+        cfg = self.config
+        await self.session.transfer(destination, dialplan=cfg.dialplan, context=cfg.context)
+        return e.TransferResult(True)
+
+    async def queue(self, command: c.Queue) -> e.TransferResult:
+        try:
+            target = queue_target(self.bindings.resolve("queue", command.destination))
+        except (UnboundName, ValueError) as error:
+            return e.TransferResult(False, str(error))
+        done = await self.session.execute(target.app, target.arg)
+        if _bridged(done) or done.variable("cc_cause") == "answered":
+            return e.TransferResult(True)
+        reason = done.variable("cc_cancel_reason") or done.variable("originate_disposition")
+        return e.TransferResult(False, reason or "no agent answered")
+
+    async def bridge(self, command: c.Bridge) -> e.TransferResult:
+        try:
+            dial = self.bindings.resolve("bridge", command.destination)
+        except UnboundName as error:
+            return e.TransferResult(False, str(error))
+        if command.timeout:
+            dial = f"{{originate_timeout={int(command.timeout)}}}{dial}"
+        done = await self.session.bridge(dial)
+        disposition = (done.variable("originate_disposition") or "").upper()
+        if disposition not in _FAILED_DISPOSITIONS:
+            return e.TransferResult(False, disposition)
+        if _bridged(done) or disposition:
+            return e.TransferResult(True)
+        return e.TransferResult(False, "not bridged")
+
+    # -- integrations ---------------------------------------------------------------------------
+
+    async def lookup(self, command: c.HttpRequest) -> e.HttpResult | e.HttpFailed:
+        try:
+            return await asyncio.wait_for(
+                self.integrations.lookup(command.source, command.args, command.timeout),
+                command.timeout + 1.0,
+            )
+        except TimeoutError:
+            return e.HttpFailed(f"timeout after {command.timeout:g}s")
+
+    def _spawn(self, coro: Coroutine[Any, Any, None], what: str) -> None:
+        task = asyncio.create_task(self._send(coro, what), name=f"dialscript-{what}")
+        self._sends.add(task)
+        task.add_done_callback(self._sends.discard)
+
+    async def _send(self, coro: Coroutine[Any, Any, None], what: str) -> None:
+        try:
+            await asyncio.wait_for(coro, self.send_timeout)
+        except Exception as error:  # a failed send must not end the call; it is logged
+            log.warning("call %s: %s not sent: %r", self.session.uuid, what, error)
+
+    @property
+    def pending_sends(self) -> int:
+        return len(self._sends)
+
+    async def aclose(self, timeout: float = 5.0) -> None:
+        """Let background sends finish (up to ``timeout``), then cancel the rest and wait."""
+        sends = list(self._sends)
+        if not sends:
+            return
+        _, late = await asyncio.wait(sends, timeout=timeout)
+        for task in late:
+            task.cancel()
+        for task in late:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+def _bridged(done: Event) -> bool:
+    return bool(done.variable("last_bridge_to") or done.variable("bridge_channel"))

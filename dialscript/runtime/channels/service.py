@@ -1,0 +1,137 @@
+"""The outbound-server handler: which flow a call runs, with which inputs, journaled where.
+
+The dialplan says it with channel variables set before ``socket``::
+
+    <action application="set" data="dialscript_flow=support_ivr"/>
+    <action application="set" data="dialscript_input_client_name=${caller_id_name}"/>
+    <action application="set" data="dialscript_language=en"/>
+
+:class:`FlowLibrary` compiles ``<flows>/<name>.flow`` once, on first use.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dialscript.dsl.load import compile_file
+from dialscript.graph.flowgraph import FlowGraph
+from dialscript.runtime.bindings import DEFAULT_ENV, RuntimeBindings
+from dialscript.runtime.channels.call_loop import CallReport, Clock, run_call, utc_now
+from dialscript.runtime.channels.config import ChannelConfig
+from dialscript.runtime.channels.integrations import Integrations
+from dialscript.runtime.esl import CallSession, HangupCause
+from dialscript.runtime.store.base import CallStore
+
+__all__ = ["CallService", "FlowLibrary", "FlowNotFound", "LoadedFlow", "call_inputs"]
+
+log = logging.getLogger(__name__)
+
+FLOW_VAR = "dialscript_flow"
+LANGUAGE_VAR = "dialscript_language"
+INPUT_PREFIX = "dialscript_input_"
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}\Z")
+
+
+class FlowNotFound(LookupError):
+    """No flow of that name in the library, or it does not compile."""
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedFlow:
+    graph: FlowGraph
+    bindings: RuntimeBindings
+    config: ChannelConfig
+
+
+@dataclass
+class FlowLibrary:
+    """Flows by name from one folder, compiled on first use and kept."""
+
+    folder: Path
+    env: str = DEFAULT_ENV
+    _loaded: dict[str, LoadedFlow] = field(default_factory=dict)
+
+    def get(self, name: str) -> LoadedFlow:
+        if not _NAME.match(name):
+            raise FlowNotFound(f"bad flow name {name[:64]!r}")
+        found = self._loaded.get(name)
+        if found is not None:
+            return found
+        path = self.folder / f"{name}.flow"
+        if not path.is_file():
+            raise FlowNotFound(f"no flow {name!r} in {self.folder}")
+        compiled = compile_file(path)
+        if compiled.graph is None:
+            raise FlowNotFound(f"flow {name!r} does not compile")
+        bindings = RuntimeBindings.for_flow(path, self.env)
+        found = LoadedFlow(compiled.graph, bindings, ChannelConfig.from_bindings(bindings))
+        self._loaded[name] = found
+        return found
+
+    def names(self) -> list[str]:
+        return sorted(p.stem for p in self.folder.glob("*.flow") if _NAME.match(p.stem))
+
+
+def call_inputs(variables: Mapping[str, str]) -> dict[str, str]:
+    """Flow inputs from ``dialscript_input_<name>`` channel variables.
+
+    >>> call_inputs({"dialscript_input_client_name": "Ivan", "other": "x"})
+    {'client_name': 'Ivan'}
+    """
+    return {
+        name[len(INPUT_PREFIX) :]: value
+        for name, value in variables.items()
+        if name.startswith(INPUT_PREFIX) and _NAME.match(name[len(INPUT_PREFIX) :])
+    }
+
+
+class CallService:
+    """``OutboundServer`` handler: picks the flow, runs the call loop, journals the call."""
+
+    def __init__(
+        self,
+        flows: FlowLibrary | Callable[[str], LoadedFlow],
+        *,
+        store: CallStore,
+        integrations: Integrations,
+        clock: Clock = utc_now,
+        default_flow: str | None = None,
+    ) -> None:
+        self._get = flows.get if isinstance(flows, FlowLibrary) else flows
+        self.store = store
+        self.integrations = integrations
+        self.clock = clock
+        self.default_flow = default_flow
+        self.reports: list[CallReport] = []
+        self.keep_reports = False
+
+    async def __call__(self, session: CallSession) -> None:
+        variables = session.variables
+        name = variables.get(FLOW_VAR) or self.default_flow or ""
+        try:
+            flow = self._get(name)
+        except FlowNotFound as error:
+            log.warning("call %s refused: %s", session.uuid, error)
+            await session.hangup(str(HangupCause.UNALLOCATED_NUMBER))
+            return
+        report = await run_call(
+            session,
+            flow.graph,
+            store=self.store,
+            inputs=call_inputs(variables),
+            integrations=self.integrations,
+            bindings=flow.bindings,
+            config=flow.config,
+            language=variables.get(LANGUAGE_VAR) or None,
+            clock=self.clock,
+        )
+        if self.keep_reports:
+            self.reports.append(report)
+        log.info(
+            "call %s (%s) ended by %s: outcome %s",
+            session.uuid, report.call_id, report.ended_by, report.outcome,
+        )  # fmt: skip
