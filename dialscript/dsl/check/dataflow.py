@@ -11,7 +11,7 @@ is set at every question the call can reach (the graph's `handler` edges).
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -25,9 +25,54 @@ if TYPE_CHECKING:
 Edge = tuple[str, frozenset[str]]  # target, the variables the route adds
 
 
+class Names:
+    """A set of variable names kept as the bits of an int: the analysis joins and
+    extends such sets at every node, so each operation must not cost O(variables)."""
+
+    __slots__ = ("bits", "index")
+
+    def __init__(self, bits: int, index: dict[str, int]) -> None:
+        self.bits = bits
+        self.index = index
+
+    def _of(self, names: Iterable[str]) -> int:
+        if isinstance(names, Names):
+            return names.bits
+        bits = 0
+        for name in names:
+            position = self.index.get(name)
+            if position is not None:
+                bits |= 1 << position
+        return bits
+
+    def __contains__(self, name: object) -> bool:
+        position = self.index.get(name) if isinstance(name, str) else None
+        return position is not None and bool(self.bits >> position & 1)
+
+    def __or__(self, names: Iterable[str]) -> Names:
+        extra = self._of(names)
+        unknown = [n for n in names if n not in self.index] if not isinstance(names, Names) else []
+        if unknown:
+            for name in unknown:
+                self.index[name] = len(self.index)
+            extra = self._of(names)
+        return Names(self.bits | extra, self.index)
+
+    __ror__ = __or__
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name, position in self.index.items() if self.bits >> position & 1)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Names) and other.bits == self.bits
+
+    def __hash__(self) -> int:
+        return hash(self.bits)
+
+
 @dataclass(frozen=True)
 class SetFacts:
-    before: dict[str, frozenset[str]]  # node -> variables surely set on entry (reached nodes)
+    before: dict[str, Names]  # node -> variables surely set on entry (reached nodes)
     edges: dict[str, tuple[Edge, ...]]  # node -> its routes with what they add
     initial: frozenset[str]
     steps: dict[str, str]  # node -> its step
@@ -133,20 +178,36 @@ def analyse_sets(context: CheckContext) -> SetFacts:
     asks = [n.id for n in graph.model.nodes if n.kind == "ask"]
     handlers = [h.entry for h in graph.model.handlers if h.entry in nodes]
     initial = initial_set(scope)
-    before: dict[str, frozenset[str]] = {}
+    index: dict[str, int] = {}
+    for name in (*scope.variables, *initial):
+        index.setdefault(name, len(index))
+    for routes in edges.values():
+        for _, added in routes:
+            for name in added:
+                index.setdefault(name, len(index))
+
+    def bits(names: Iterable[str]) -> int:
+        value = 0
+        for name in names:
+            value |= 1 << index[name]
+        return value
+
+    bit_edges = {node: [(t, bits(added)) for t, added in out] for node, out in edges.items()}
+    start_bits = bits(initial)
+    before: dict[str, int] = {}
     queue: deque[str] = deque()
     if graph.start in nodes:
-        before[graph.start] = initial
+        before[graph.start] = start_bits
         queue.append(graph.start)
     if not asks:
         for entry in handlers:
-            before[entry] = initial
+            before[entry] = start_bits
             queue.append(entry)
     ask_set = set(asks)
     while queue:
         node_id = queue.popleft()
         state = before[node_id]
-        out = [(t, state | added) for t, added in edges[node_id]]
+        out = [(t, state | added) for t, added in bit_edges[node_id]]
         if node_id in ask_set:
             out.extend((entry, state) for entry in handlers)
         for target, value in out:
@@ -156,4 +217,5 @@ def analyse_sets(context: CheckContext) -> SetFacts:
                 before[target] = new
                 queue.append(target)
     steps = {node.id: node.step for node in graph.model.nodes}
-    return SetFacts(before, edges, initial, steps)
+    views = {node: Names(value, index) for node, value in before.items()}
+    return SetFacts(views, edges, initial, steps)

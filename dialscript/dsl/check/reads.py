@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from dialscript.dsl import ast
 from dialscript.dsl.check.context import CheckContext
+from dialscript.dsl.check.dataflow import Names
 from dialscript.dsl.check.templates import read_template
 from dialscript.dsl.check.walk import find_in_line, own_blocks, refs, texts
 from dialscript.dsl.codes import Code
@@ -40,7 +41,7 @@ def proven_if_false(expr: ast.Expr) -> frozenset[str]:
     return frozenset()
 
 
-def unguarded_reads(expr: ast.Expr, known: frozenset[str]) -> Iterator[ast.Ref]:
+def unguarded_reads(expr: ast.Expr, known: Names | frozenset[str]) -> Iterator[ast.Ref]:
     """Variables the expression reads that `known` (plus its own guards) does not cover."""
     match expr:
         case ast.IsSet():
@@ -83,13 +84,13 @@ class _Reporter:
         )
 
     def expression(
-        self, node: str, expr: ast.Expr, state: frozenset[str], strict: bool
+        self, node: str, expr: ast.Expr, state: Names, strict: bool
     ) -> Iterator[Diagnostic]:
         known = state if strict else state | self.optional
         for ref in unguarded_reads(expr, known):
             yield from self.report(node, ref.path[0], ref.span)
 
-    def text(self, node: str, text: ast.Text, state: frozenset[str]) -> Iterator[Diagnostic]:
+    def text(self, node: str, text: ast.Text, state: Names) -> Iterator[Diagnostic]:
         sources = self.context.scope.sources
         for variant in text.variants:
             for name in read_template(variant.value).names:
@@ -97,9 +98,7 @@ class _Reporter:
                     span = find_in_line(sources, variant.span, name, variant.span.column)
                     yield from self.report(node, name, span)
 
-    def names(
-        self, node: str, names: tuple[ast.Name, ...], state: frozenset[str]
-    ) -> Iterator[Diagnostic]:
+    def names(self, node: str, names: tuple[ast.Name, ...], state: Names) -> Iterator[Diagnostic]:
         for name in names:
             if name.value not in state and name.value not in self.optional:
                 yield from self.report(node, name.value, name.span)
