@@ -22,7 +22,8 @@ lint: $(STAMP)
 
 test: lint
 	scripts/system-deps
-	$(VENV)/bin/dialscript check flows examples
+	$(VENV)/bin/dialscript check --strict flows examples
+	$(VENV)/bin/dialscript fmt --check flows examples
 	$(PY) -m pytest -q
 
 bench: $(STAMP)
