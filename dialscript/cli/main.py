@@ -21,6 +21,8 @@ SUBCOMMANDS = (
     "graph",
     "render",
     "run",
+    "serve-calls",
+    "call",
     "diff",
     "new",
     "demo",

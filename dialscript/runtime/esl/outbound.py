@@ -104,6 +104,20 @@ class OutboundServer:
             await self._server.wait_closed()
             self._server = None
 
+    async def drain(self, timeout: float) -> int:
+        """Stop accepting, let live calls finish for up to ``timeout`` s, then :meth:`close`.
+
+        Returns how many calls were still running (and were cancelled) at the deadline.
+        """
+        if self._server is not None:
+            self._server.close()
+        calls = list(self._calls)
+        late: set[asyncio.Task[None]] = set()
+        if calls:
+            _, late = await asyncio.wait(calls, timeout=timeout)
+        await self.close()
+        return len(late)
+
     async def __aenter__(self) -> OutboundServer:
         await self.start()
         return self
