@@ -12,7 +12,7 @@ from dialscript.dsl.check.walk import keyword, statements
 from dialscript.dsl.codes import Code
 from dialscript.dsl.diagnostics import Diagnostic
 from dialscript.dsl.lower_question import question_type
-from dialscript.graph.model import AskNode, Question
+from dialscript.graph.model import SPECIAL_ANSWERS, AskNode, Question
 
 _LIST_LIMIT = 200  # integer ranges longer than this are checked as intervals only
 
@@ -158,18 +158,21 @@ def _missing(question: Question, node: AskNode) -> str | None:
     answered = {a for r in node.routes if r.kind == "answer" for a in r.answers}
     if question.type == "yesno":
         missing = [a for a in ("yes", "no") if a not in answered]
-        return ", ".join(missing) or None
-    if question.type in ("one", "many"):
+    elif question.type in ("one", "many"):
         missing = [c.name for c in question.choices if c.name not in answered]
-        return ", ".join(missing) or None
-    if question.type in ("number", "scale"):
-        return _missing_integers(question, node)
-    return "any answer"
+    elif question.type in ("number", "scale"):
+        gap = _missing_integers(question, node)
+        missing = [gap] if gap else []
+    else:
+        return "any answer"
+    if question.accepts_special:
+        missing += [a for a in SPECIAL_ANSWERS if a not in answered]
+    return ", ".join(missing) or None
 
 
 def unhandled_answers(context: CheckContext) -> Iterator[Diagnostic]:
     """DS204: the question is the step's last line, has no `else`, and some answers it
-    can give have no route (dont_know / refused need no route)."""
+    can give have no route (dont_know and refused included: every question accepts them)."""
     for _block, ask, node in _asks(context):
         kinds = {r.kind for r in node.routes}
         if ask.is_menu or not node.routes or kinds & {"next", "otherwise", "goto"}:
