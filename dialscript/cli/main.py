@@ -26,6 +26,9 @@ SUBCOMMANDS = (
     "diff",
     "new",
     "demo",
+    "test",
+    "scenarios",
+    "replay",
 )
 
 

@@ -11,14 +11,16 @@ scenario hands its call's trace to the session's `CoverageRecorder`.
 from __future__ import annotations
 
 import importlib.util
+import os
 import types
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from dialscript.testing.scenarios.coverage import CoverageRecorder
 from dialscript.testing.scenarios.driver import DRIVERS
-from dialscript.testing.scenarios.world import ScenarioCall
+from dialscript.testing.scenarios.world import ScenarioCall, ScenarioFailure
 
 HAVE_BDD = importlib.util.find_spec("pytest_bdd") is not None
 pytest_plugins = ["dialscript.testing.scenarios.steps"] if HAVE_BDD else []
@@ -85,3 +87,32 @@ class FeatureFile(pytest.Module):
         code = "from pytest_bdd import scenarios\nscenarios(_feature, features_base_dir=_base)\n"
         exec(compile(code, str(self.path), "exec"), namespace)  # noqa: S102 - our own fixed code
         return module
+
+
+_FAILED_STEP = pytest.StashKey[str]()
+
+
+def pytest_bdd_step_error(
+    request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any, exception: Exception
+) -> None:
+    """Remember which Gherkin line failed, for a short report without Python frames."""
+    if isinstance(exception, ScenarioFailure):
+        where = f"{_relative(feature.filename)}:{step.line_number}"
+        text = f"{step.keyword.strip()} {step.name}"
+        request.node.stash[_FAILED_STEP] = f"{where}: {text}\n{exception}"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    failed_step = item.stash.get(_FAILED_STEP, None)
+    if report.failed and failed_step is not None and call.excinfo is not None:
+        report.longrepr = f"Scenario failed at {failed_step}"
+    return report
+
+
+def _relative(path: str) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return path

@@ -72,9 +72,11 @@ def graphs_in(graph: FlowGraph) -> Iterator[FlowGraph]:
         stack.extend(current.subflows.values())
 
 
-def _target(graph: FlowGraph, route: m.Route) -> str:
-    node = graph.nodes.get(route.target)
-    return node.step if node is not None else route.target
+def _target(graph: FlowGraph, node: m.Node, route: m.Route) -> str:
+    target = graph.nodes.get(route.target)
+    if target is None:
+        return f"-> {route.target}"
+    return "goes on" if target.step == node.step else f"-> {target.step}"
 
 
 def _answers(route: m.Route) -> str:
@@ -91,7 +93,7 @@ def _num(value: str | float) -> str:
 
 def route_label(graph: FlowGraph, node: m.Node, route: m.Route, index: int) -> str:
     """`step rate: answer 1..8 -> why` and the like."""
-    to = _target(graph, route)
+    to = _target(graph, node, route)
     kind = route.kind
     if node.kind == "ask":
         if kind == "answer":
@@ -115,7 +117,7 @@ def route_label(graph: FlowGraph, node: m.Node, route: m.Route, index: int) -> s
         text = f"at most {times} times exceeded" if kind == "limit" else "within at most"
     else:
         text = kind
-    return f"step {node.step}: {text} -> {to}"
+    return f"step {node.step}: {text} {to}"
 
 
 def _decision_routes(node: m.Node) -> list[tuple[m.Route, int]]:
@@ -145,12 +147,13 @@ def items_of(graph: FlowGraph) -> dict[tuple[Any, ...], Item]:
         for handler in flow.model.handlers:
             file, line, column = _file(handler.span, fallback)
             found[(flow.name, "handler", handler.name)] = Item(
-                file, line, column, "handler", f"handler {handler.name} entered"
+                file, line, column, "handler", f"handler {handler.name}"
             )
         for node in flow.model.nodes:
-            if node.kind not in DECISIONS:
-                continue
-            for route, number in _decision_routes(node):
+            routes = _decision_routes(node) if node.kind in DECISIONS else []
+            if len(routes) < 2 and node.kind != "transfer":
+                continue  # one way on: not a decision
+            for route, number in routes:
                 file, line, column = _file(route.span or node.span, fallback)
                 label = route_label(flow, node, route, number)
                 kind = "if" if route.kind == "condition" else route.kind
@@ -332,7 +335,7 @@ class CoverageReport:
                 f" ({file.percent:.1f}%), {file.steps_taken}/{file.steps} steps"
             )
             for item in file.missed:
-                what = "never entered" if item.kind == "step" else "not taken"
+                what = "never entered" if item.kind in ("step", "handler") else "not taken"
                 lines.append(f"    {item.where()}: {item.label} {what}")
         lines.append(f"  total: {taken}/{total} branches ({self.percent:.1f}%)")
         return "\n".join(lines)
