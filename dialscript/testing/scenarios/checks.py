@@ -97,14 +97,22 @@ def outcome(call: ScenarioCall, expected: str) -> None:
         raise call.fail(f'outcome is {value_text(actual)}, expected "{expected}"')
 
 
-def result(call: ScenarioCall, name: str, expected: Any) -> None:
+def _value(call: ScenarioCall, name: str) -> Any:
     variables = call.graph.variables
     if name not in variables:
         names = ", ".join(v.name for v in variables.values() if v.role == "result")
         raise call.fail(f'the flow has no result "{name}" (its results: {names or "none"})')
     state = call.state
-    source = state.results if variables[name].role == "result" else state.vars
-    actual = source.get(name)
+    return (state.results if variables[name].role == "result" else state.vars).get(name)
+
+
+def result_set(call: ScenarioCall, name: str) -> None:
+    if _value(call, name) is None:
+        raise call.fail(f'result "{name}" is not set, expected a value')
+
+
+def result(call: ScenarioCall, name: str, expected: Any) -> None:
+    actual = _value(call, name)
     if not _same(actual, expected):
         shown = expected if isinstance(expected, str) or expected is None else _number(expected)
         raise call.fail(f'result "{name}" is {value_text(actual)}, expected {value_text(shown)}')

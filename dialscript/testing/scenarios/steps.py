@@ -274,6 +274,11 @@ def then_result_unset(dialscript_call: ScenarioCall, name: str) -> None:
     checks.result(dialscript_call, name, None)
 
 
+@_define("then", rf"the result {_q('name')} is set", rf"результат {_q('name')} задан")
+def then_result_set(dialscript_call: ScenarioCall, name: str) -> None:
+    checks.result_set(dialscript_call, name)
+
+
 @_define(
     "then",
     rf"an e-mail is sent to {_q('destination')}(?: containing {_q('text')})?",
