@@ -20,6 +20,8 @@ SUBCOMMANDS = (
     "fmt",
     "graph",
     "render",
+    "serve",
+    "users",
     "run",
     "serve-calls",
     "call",
