@@ -321,7 +321,7 @@ class ToAst:
         return ast.Play(self._from(c[0], c), self._say_like(c))
 
     def note(self, c: Children) -> ast.Note:
-        return ast.Note(self._from(c[0], c), self._text(c[1]))
+        return ast.Note(self._from(c[0], c), self._say_like(c))
 
     def _ask(self, is_menu: bool, c: Children) -> ast.Ask:
         var = None
@@ -425,10 +425,10 @@ class ToAst:
         return self._pattern(c, "sign", unquote(c[0]))
 
     def hint(self, c: Children) -> tuple[str, ast.Text]:
-        return ("hint", self._text(c[1]))
+        return ("hint", self._say_like(c))
 
     def reprompt(self, c: Children) -> tuple[str, ast.Text]:
-        return ("reprompt", self._text(c[1]))
+        return ("reprompt", self._say_like(c))
 
     def timeout(self, c: Children) -> tuple[str, float]:
         return ("timeout", duration_seconds(c[1]))
@@ -447,10 +447,10 @@ class ToAst:
         return ("otherwise", self._name(c[1]))
 
     def require(self, c: Children) -> ast.Require:
-        return ast.Require(self._from(c[0], c), c[1], self._text(c[2]))
+        return ast.Require(self._from(c[0], c), c[1], self._say_like([c[0], *c[2:]]))
 
     def confirm(self, c: Children) -> ast.Confirm:
-        return ast.Confirm(self._from(c[0], c), c[1], self._text(c[2]))
+        return ast.Confirm(self._from(c[0], c), c[1], self._say_like([c[0], *c[2:]]))
 
     def key_map(self, c: Children) -> ast.KeyMap:
         return ast.KeyMap(self._from(c[0], c), _key(c[1]), c[2])
@@ -481,13 +481,10 @@ class ToAst:
         return ("returning", tuple(c))
 
     def call(self, c: Children) -> ast.Call:
-        by_tag = dict(c[2:])
-        return ast.Call(
-            self._from(c[0], c),
-            self._name(c[1]),
-            by_tag.get("with", ()),
-            by_tag.get("returning", ()),
-        )
+        by_tag: dict[str, tuple[ast.Arg, ...]] = {"with": (), "returning": ()}
+        for tag, args in c[2:]:
+            by_tag[tag] = by_tag[tag] + args
+        return ast.Call(self._from(c[0], c), self._name(c[1]), by_tag["with"], by_tag["returning"])
 
     def transfer(self, c: Children) -> ast.Transfer:
         kind, dest, *items = c
@@ -502,11 +499,14 @@ class ToAst:
     def record(self, c: Children) -> ast.Record:
         prompt = None
         max_seconds = None
-        for token in c[2:]:
-            if token.type == "STRING":
-                prompt = self._text(token)
-            else:
-                max_seconds = duration_seconds(token)
+        variants = [item for item in c[2:] if isinstance(item, ast.TextVariant)]
+        for item in c[2:]:
+            if isinstance(item, Token) and item.type == "STRING":
+                prompt = self._text(item)
+            elif isinstance(item, Token):
+                max_seconds = duration_seconds(item)
+        if variants:
+            prompt = ast.Text(self._cover(variants[0], variants[-1]), tuple(variants))
         return ast.Record(self._from(c[0], c), self._name(c[1]), prompt, max_seconds)
 
     def hangup(self, c: Children) -> ast.Hangup:
@@ -514,7 +514,7 @@ class ToAst:
         return ast.Hangup(self._from(c[0], c), cause)
 
     def sms(self, c: Children) -> ast.Sms:
-        return ast.Sms(self._from(c[0], c), self._name(c[1]), self._text(c[2]))
+        return ast.Sms(self._from(c[0], c), self._name(c[1]), self._say_like([c[0], *c[2:]]))
 
     def fields(self, c: Children) -> tuple[ast.Name, ...]:
         return tuple(self._name(n) for n in c)

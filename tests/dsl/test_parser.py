@@ -74,3 +74,72 @@ def test_escapes_in_text() -> None:
 def test_keywords_are_names_where_no_keyword_fits() -> None:
     module = parse('choices topics\n  text "Текст"\n  say "Сказать"\n', path="k.flow")
     assert [o.name.value for o in module.choices[0].options] == ["text", "say"]
+
+
+MULTI = """\
+flow both "Both"
+  languages ru, en
+  input phone phone
+  result score scale 1..5
+  result memo text optional
+  outcome done
+
+step rate
+  note
+    ru "Заметка"
+    en "Note"
+  ask score
+    ru "Оцените"
+    en "Rate us"
+    reprompt
+      ru "Ещё раз"
+      en "Once more"
+    hint
+      ru "Подсказка"
+      en "Hint"
+    require score > 0 else
+      ru "Не то"
+      en "Not that"
+    confirm if score == 1
+      ru "Точно 1?"
+      en "Really 1?"
+    else -> memo
+  -> memo
+
+step memo
+  record memo max 30s
+    ru "Говорите"
+    en "Speak"
+  sms phone
+    ru "Спасибо"
+    en "Thanks"
+  call other
+    with a = 1
+    returning b = c
+  -> bye
+
+end bye done
+"""
+
+
+def test_every_text_can_be_given_per_language() -> None:
+    module = parse(MULTI, path="m.flow")
+    rate, memo = module.steps[0], module.steps[1]
+    note, ask = rate.body[0], rate.body[1]
+    assert isinstance(note, ast.Note) and isinstance(ask, ast.Ask)
+
+    def langs(text: ast.Text) -> list[tuple[str | None, str]]:
+        return [(v.lang, v.value) for v in text.variants]
+
+    assert langs(note.text) == [("ru", "Заметка"), ("en", "Note")]
+    assert langs(ask.reprompts[0]) == [("ru", "Ещё раз"), ("en", "Once more")]
+    assert langs(ask.hints[0]) == [("ru", "Подсказка"), ("en", "Hint")]
+    assert langs(ask.requires[0].message) == [("ru", "Не то"), ("en", "Not that")]
+    assert langs(ask.confirms[0].question) == [("ru", "Точно 1?"), ("en", "Really 1?")]
+    record, sms, call = memo.body[0], memo.body[1], memo.body[2]
+    assert isinstance(record, ast.Record) and record.prompt is not None
+    assert record.max_seconds == 30.0 and langs(record.prompt)[1] == ("en", "Speak")
+    assert isinstance(sms, ast.Sms) and langs(sms.text)[0] == ("ru", "Спасибо")
+    assert isinstance(call, ast.Call)
+    assert [a.name.value for a in call.args] == ["a"]
+    assert [a.name.value for a in call.returning] == ["b"]

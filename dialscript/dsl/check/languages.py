@@ -41,10 +41,9 @@ def undeclared_languages(context: CheckContext) -> Iterator[Diagnostic]:
 
 
 def missing_translations(context: CheckContext) -> Iterator[Diagnostic]:
-    """DS209: in a flow of several languages, a spoken text or choice label missing one.
-
-    Hints, reprompts and check messages are one string in the grammar and are not checked.
-    """
+    """DS209: in a flow of several languages, a text the client hears or reads (prompts,
+    reprompts, check messages, SMS) or a choice label missing one.  Hints and notes are
+    for the agent and may stay in the first language."""
     languages = context.scope.languages
     if len(languages) < 2:
         return
@@ -55,9 +54,10 @@ def missing_translations(context: CheckContext) -> Iterator[Diagnostic]:
         if not missing or not text.variants:
             continue
         names = ", ".join(missing)
-        example = missing[0]
-        yield Code.DS209.at(
-            first_line(text.span),
-            f"this text has no {names} version",
-            hint=f'add a line `{example} "..."` under it; the flow speaks {", ".join(languages)}',
-        )
+        spoken = ", ".join(languages)
+        if all(variant.lang is None for variant in text.variants):
+            lines = " and ".join(f'`{lang} "..."`' for lang in languages)
+            hint = f"end the line before the text and put {lines} on lines under it"
+        else:
+            hint = f'add a line `{missing[0]} "..."` under it; the flow speaks {spoken}'
+        yield Code.DS209.at(first_line(text.span), f"this text has no {names} version", hint=hint)

@@ -34,19 +34,22 @@ def spoken_texts(stmt: ast.Stmt) -> Iterator[ast.Text]:
             yield stmt.text
         case ast.Record() if stmt.prompt is not None:
             yield stmt.prompt
+        case ast.Sms():
+            yield stmt.text
+    if isinstance(stmt, ast.Ask):
+        yield from stmt.reprompts
+        yield from (r.message for r in stmt.requires)
+        yield from (c.question for c in stmt.confirms)
 
 
 def texts(stmt: ast.Stmt) -> Iterator[ast.Text]:
     """Every text of a statement, spoken or not (all are jinja2 templates)."""
     yield from spoken_texts(stmt)
     match stmt:
-        case ast.Note() | ast.Sms():
+        case ast.Note():
             yield stmt.text
         case ast.Ask():
             yield from stmt.hints
-            yield from stmt.reprompts
-            yield from (r.message for r in stmt.requires)
-            yield from (c.question for c in stmt.confirms)
         case ast.Notify() if stmt.subject is not None:
             yield stmt.subject
 
