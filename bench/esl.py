@@ -1,0 +1,237 @@
+"""1,000 concurrent survey calls through `serve-calls`' machinery against a fake FreeSWITCH.
+
+Run: ``.venv/bin/python bench/esl.py [--calls 1000] [--time-scale 0.3]``.
+
+This process runs the OutboundServer + CallService (the NPS survey over ESL,
+journaled to SQLite) pinned to one core; the fake FreeSWITCH runs in ANOTHER
+PROCESS (multiprocessing, pinned to another core when there is one) and places
+every call at once. Each caller says yes, scores 5 and names a reason (three
+questions, about 12 applications per call). Printed beside each other:
+
+* calls/s over the whole batch, and the peak number of live calls;
+* added latency per step: from the fake writing an application's
+  CHANNEL_EXECUTE_COMPLETE to it reading our next ``sendmsg`` (decode, interpreter,
+  journal commit, command build, both loopback hops), p50/p99;
+* memory per live call: RSS growth of this process at the peak / live calls;
+* baseline: a bare asyncio request/reply round trip on loopback, same run.
+
+Loopback only; bounded (every wait has a timeout, the whole run well under 2 min).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import multiprocessing as mp
+import os
+import resource
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+FLOWS = Path(__file__).resolve().parents[1] / "flows"
+INPUTS = {
+    "dialscript_flow": "nps_survey",
+    "dialscript_input_client_name": "Иван",
+    "dialscript_input_company": "ООО Ромашка",
+    "dialscript_input_inn": "7701234567",
+    "dialscript_input_office": "Самара",
+    "dialscript_input_phone": "+79270000000",
+    "dialscript_input_operator_name": "Ольга",
+}
+
+
+def _pin(core: int) -> None:
+    with contextlib.suppress(AttributeError, OSError):
+        cores = sorted(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {cores[core % len(cores)]})
+
+
+def _rss() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+# ---------------------------------------------------------------- the fake, in its own process
+
+
+def fake_process(address: tuple[str, int], calls: int, time_scale: float, out: Any) -> None:
+    _pin(1)
+    out.put(asyncio.run(_fake_main(address, calls, time_scale)))
+
+
+async def _fake_main(address: tuple[str, int], calls: int, time_scale: float) -> dict[str, Any]:
+    from dialscript.testing.fake_freeswitch import FakeFreeSWITCH, Press, ScriptedCaller
+    from dialscript.testing.fake_freeswitch.call import FakeCall
+
+    latencies: list[float] = []
+    completed_at: dict[int, float] = {}
+    original_complete = FakeCall._complete
+    original_handle = FakeCall._handle
+
+    async def timed_complete(self: FakeCall, run: Any) -> None:  # bench-only instrumentation
+        await original_complete(self, run)
+        completed_at[id(self)] = time.perf_counter()
+
+    async def timed_handle(self: FakeCall, cmd: Any) -> None:
+        if cmd.verb == "sendmsg":
+            sent = completed_at.pop(id(self), None)
+            if sent is not None:
+                latencies.append((time.perf_counter() - sent) * 1000)
+        await original_handle(self, cmd)
+
+    FakeCall._complete = timed_complete  # type: ignore[method-assign]
+    FakeCall._handle = timed_handle  # type: ignore[method-assign]
+    async with FakeFreeSWITCH(time_scale=time_scale) as fs:
+        started = time.perf_counter()
+        placed = []
+        for i in range(calls):
+            caller = ScriptedCaller([Press("1"), Press("5#"), Press("3")])
+            placed.append(await fs.place_call(*address, caller=caller, variables=INPUTS))
+            if i % 50 == 49:
+                await asyncio.sleep(0.005)  # let the accept backlog drain
+        await asyncio.wait_for(asyncio.gather(*(c.finished(90.0) for c in placed)), 100.0)
+        wall = time.perf_counter() - started
+        failures = [c.warnings for c in placed if c.warnings]
+    cpu = resource.getrusage(resource.RUSAGE_SELF)
+    return {"wall": wall, "latencies": latencies, "failures": failures[:3], "calls": calls,
+            "cpu": cpu.ru_utime + cpu.ru_stime}  # fmt: skip
+
+
+# ---------------------------------------------------------------- baseline
+
+
+async def baseline_round_trip(n: int = 3000) -> list[float]:
+    async def echo(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while data := await reader.read(4096):
+            writer.write(data)
+            await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(echo, "127.0.0.1", 0)
+    host, port = server.sockets[0].getsockname()[:2]
+    reader, writer = await asyncio.open_connection(host, port)
+    samples = []
+    payload = b"sendmsg\ncall-command: execute\n\n"
+    for _ in range(n):
+        t = time.perf_counter()
+        writer.write(payload)
+        await writer.drain()
+        await asyncio.wait_for(reader.readexactly(len(payload)), 5.0)
+        samples.append((time.perf_counter() - t) * 1000)
+    writer.close()
+    await writer.wait_closed()
+    server.close()
+    await server.wait_closed()
+    return samples
+
+
+# ---------------------------------------------------------------- the server side (this process)
+
+
+def _instrument_server() -> list[float]:
+    """Bench-only: stamp each CHANNEL_EXECUTE_COMPLETE as decoded, measure to the next sendmsg."""
+    from dialscript.runtime.esl import ESLConnection
+
+    inside: list[float] = []
+    stamps: dict[int, float] = {}
+    on_event, send = ESLConnection._on_event, ESLConnection.send
+
+    def timed_on_event(self: ESLConnection, event: Any) -> None:
+        if event.name == "CHANNEL_EXECUTE_COMPLETE":
+            stamps[id(self)] = time.perf_counter()
+        on_event(self, event)
+
+    async def timed_send(self: ESLConnection, data: bytes, *, timeout: float | None = None) -> Any:
+        if data.startswith(b"sendmsg"):
+            stamp = stamps.pop(id(self), None)
+            if stamp is not None:
+                inside.append((time.perf_counter() - stamp) * 1000)
+        return await send(self, data, timeout=timeout)
+
+    ESLConnection._on_event = timed_on_event  # type: ignore[method-assign]
+    ESLConnection.send = timed_send  # type: ignore[method-assign]
+    return inside
+
+
+async def main(calls: int, time_scale: float) -> None:
+    from dialscript.runtime.channels import CallService, FlowLibrary, MemoryIntegrations
+    from dialscript.runtime.esl import OutboundServer
+    from dialscript.runtime.store import SqliteCallStore
+
+    _pin(0)
+    inside = _instrument_server()
+    base = await baseline_round_trip()
+    with tempfile.TemporaryDirectory() as tmp:
+        store = SqliteCallStore(Path(tmp) / "calls.sqlite")
+        library = FlowLibrary(FLOWS, env="test")
+        library.get("nps_survey")  # compile before measuring
+        now = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+        service = CallService(
+            library, store=store, integrations=MemoryIntegrations(), clock=lambda: now
+        )
+        server = OutboundServer(service, port=0, linger=1, reply_timeout=30.0)
+        await server.start()
+        rss0 = _rss()
+        out: Any = mp.get_context("spawn").Queue()
+        proc = mp.get_context("spawn").Process(
+            target=fake_process, args=(server.address, calls, time_scale, out)
+        )
+        proc.start()
+        peak_calls, peak_rss = 0, rss0
+        result: dict[str, Any] | None = None
+        deadline = time.monotonic() + 110
+        while result is None and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+            if server.active_calls > peak_calls:
+                peak_calls, peak_rss = server.active_calls, _rss()
+            with contextlib.suppress(Exception):
+                result = out.get_nowait()
+        proc.join(5)
+        if proc.is_alive():
+            proc.kill()
+        await server.drain(5.0)
+        records = store.results()
+        store.close()
+    if result is None:
+        raise SystemExit("the fake FreeSWITCH did not report in time")
+    lat: list[float] = result["latencies"]
+    completed = sum(1 for r in records if r.outcome == "completed")
+    print(f"calls: {calls} (NPS survey over ESL, 3 questions), journaled completed: {completed}")
+    print(f"wall: {result['wall']:.2f}s  calls/s: {calls / result['wall']:.0f}"
+          f"  (fake time scale {time_scale})")  # fmt: skip
+    print(f"peak live calls: {peak_calls}")
+    print(f"added latency per step (n={len(lat)}): p50 {pct(lat, 0.5):.3f} ms"
+          f"  p99 {pct(lat, 0.99):.3f} ms  max {max(lat, default=0):.3f} ms")  # fmt: skip
+    print(f"  of which inside dialscript (event decoded -> next command written, n={len(inside)}):"
+          f" p50 {pct(inside, 0.5):.3f} ms  p99 {pct(inside, 0.99):.3f} ms")  # fmt: skip
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    print(f"CPU seconds: dialscript {own.ru_utime + own.ru_stime:.2f}"
+          f"  fake FreeSWITCH {result['cpu']:.2f}  (wall {result['wall']:.2f})")  # fmt: skip
+    print(f"baseline asyncio round trip (n={len(base)}): p50 {pct(base, 0.5):.3f} ms"
+          f"  p99 {pct(base, 0.99):.3f} ms")  # fmt: skip
+    per_call = (peak_rss - rss0) / max(peak_calls, 1)
+    print(f"memory per live call: {per_call / 1024:.1f} KB (RSS +{(peak_rss - rss0) / 2**20:.1f}"
+          f" MB at {peak_calls} live calls)")  # fmt: skip
+    print(f"mean step latency {statistics.fmean(lat) if lat else float('nan'):.3f} ms;"
+          f" fake warnings: {result['failures'] or 'none'}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--calls", type=int, default=1000)
+    parser.add_argument("--time-scale", type=float, default=0.3,
+                        help="real seconds per simulated second in the fake")  # fmt: skip
+    args = parser.parse_args()
+    asyncio.run(main(args.calls, args.time_scale))
