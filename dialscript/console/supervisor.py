@@ -42,8 +42,12 @@ async def upload_contacts(request: Request) -> Response:
     info = services.flows.info(str(form.get("flow", "")))
     upload = form.get("file")
     if info is None or not isinstance(upload, UploadFile):
+        await form.close()
         return await dashboard(request, "Choose a flow and a CSV file.", 400)
-    data = await upload.read(MAX_UPLOAD + 1)
+    try:
+        data = await upload.read(MAX_UPLOAD + 1)
+    finally:
+        await form.close()
     if len(data) > MAX_UPLOAD:
         return await dashboard(request, "The file is too large (20 MB at most).", 400)
     try:
