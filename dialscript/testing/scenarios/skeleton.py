@@ -99,8 +99,9 @@ def _go(walk: _Walk, graph: FlowGraph, node_id: str | None, path: _Path) -> None
         node = graph.nodes.get(node_id)
         if node is None:
             return
-        if node.id == graph.step_entries.get(node.step, node.id) or node.id in (
-            h.entry for h in graph.model.handlers
+        if (
+            node.id == graph.step_entries.get(node.step)
+            or node.id in graph.handler_entries.values()
         ):
             count = dict(path.visits).get(f"{graph.name}:{node.step}", 0) + 1
             if count > MAX_VISITS:

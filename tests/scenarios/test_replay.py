@@ -1,0 +1,59 @@
+"""Replay: journaled calls re-run on the same flow agree; on a changed flow they are listed."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from dialscript.runtime.simulator import Simulator
+from dialscript.runtime.store import SqliteCallStore
+from dialscript.testing.scenarios.replay import read_calls, replay
+from dialscript.testing.scenarios.world import load_flow
+
+REPO = Path(__file__).resolve().parents[2]
+SCRIPTS = [
+    ["yes", "7", "delivery"],
+    ["yes", "10"],
+    ["no", "завтра"],
+    ["yes", "5", "hangup"],
+    ["yes", "!off_topic", "Вопрос", "9"],
+    ["yes", "плохо", "ужасно", "silence", "silence"],
+]
+
+
+@pytest.fixture
+def journal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(REPO)
+    graph = load_flow(Path("flows/nps_survey.flow"))
+    path = tmp_path / "calls.sqlite"
+    store = SqliteCallStore(path)
+    for script in SCRIPTS:
+        Simulator(graph, inputs={"client_name": "Иван"}, now=datetime(2026, 3, 2, tzinfo=UTC),
+                  store=store).run_script(script)  # fmt: skip
+    store.close()
+    return path
+
+
+def test_same_flow_replays_identically(journal: Path) -> None:
+    graph = load_flow(Path("flows/nps_survey.flow"))
+    ran, differences = replay(graph, read_calls(journal, graph))
+    assert (ran, differences) == (len(SCRIPTS), [])
+
+
+def test_changed_flow_lists_the_calls_that_differ(journal: Path, tmp_path: Path) -> None:
+    draft = tmp_path / "flows"
+    shutil.copytree(REPO / "flows", draft)
+    shutil.copy(REPO / "dialscript.bindings.toml", tmp_path)
+    text = (draft / "nps_survey.flow").read_text(encoding="utf-8")
+    changed = text.replace("1..8               -> why", "1..6 -> why\n    7, 8 -> goodbye")
+    assert changed != text
+    (draft / "nps_survey.flow").write_text(changed, encoding="utf-8")
+    graph = load_flow(draft / "nps_survey.flow")
+    ran, differences = replay(graph, read_calls(journal, graph))
+    assert ran == len(SCRIPTS)
+    assert len(differences) == 1
+    assert differences[0].changes[0].startswith("path: why -> goodbye after rate")
+    assert "result reason: 'delivery' -> None" in differences[0].changes
