@@ -83,7 +83,11 @@ def normalise_answer(
         return _typed(question, digits, choices, extra_keys, today, digits=True)
     if isinstance(raw, str) and question.accepts_special:
         special = _special(raw)
-        if special is not None:
+        # A choice of the flow's own ("refuse" / "отказ" as an answer option) wins
+        # over the built-in word; the canonical names always mean the built-ins.
+        if special is not None and (
+            raw in ("dont_know", "refused") or not _names_a_choice(raw, choices or question.choices)
+        ):
             return Accepted(special)
     result = _typed(question, raw, choices, extra_keys, today, digits=False)
     if isinstance(result, Rejected) and isinstance(raw, str | int) and not isinstance(raw, bool):
@@ -91,6 +95,15 @@ def normalise_answer(
         if key in question.keys:
             return _typed(question, question.keys[key], choices, extra_keys, today, digits=True)
     return result
+
+
+def _names_a_choice(raw: str, choices: tuple[Choice, ...]) -> bool:
+    text = words(raw)
+    return any(
+        text == choice.name.casefold()
+        or any(text == words(label) for label in choice.label.values())
+        for choice in choices
+    )
 
 
 def _special(raw: str) -> str | None:

@@ -80,16 +80,22 @@ Feature: Sales offer (flows/sales_offer.flow)
     And the client answers "отказ"
     Then the outcome is "refused"
 
-  # The choice `refuse` is given by its key 5: its name "refuse" and its label
-  # "отказ" are also words for the built-in answer `refused`, which wins (reported).
+  # The flow's own choice "отказ" wins over the built-in answer `refused`.
   Scenario: A refusal with its reason
     When the client answers "да"
-    And the client answers "5"
+    And the client answers "отказ"
     Then the agent is asked "почему Вам не подходит предложение?"
     When the client answers "price"
     Then the result "refusal" is "price"
     And the result "decision" is "refuse"
     And the outcome is "refused"
+
+  Scenario: The client will not answer at all: the built-in refusal
+    When the client answers "да"
+    And the client answers "не хочу отвечать"
+    Then the agent is asked "почему Вам не подходит предложение?"
+    When the client answers "price"
+    Then the result "decision" is "refused"
 
   Scenario: A refusal to answer the offer, then silence on the reason
     When the client answers "да"
