@@ -61,6 +61,7 @@ class AnswerRow:
 class CallPage:
     call_id: str
     contact_id: int
+    flow: str
     flow_title: str
     contact: tuple[tuple[str, str], ...]
     lines: tuple[Line, ...]
@@ -164,6 +165,7 @@ def build_page(
     return CallPage(
         call_id=call_id,
         contact_id=contact_id,
+        flow=graph.name,
         flow_title=graph.model.title or graph.name,
         contact=tuple(contact_fields.items()),
         lines=tuple(Line(line["kind"], line["text"]) for line in screen.get("lines", [])),

@@ -72,11 +72,25 @@ def test_upload_work_and_export(login: Login) -> None:
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet is not None
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert rows[0][:8] == ["ОП", "ИНН", "Наименование организации", "ФИО контактного лица",
-                           "Телефон", "Оценка (1-10)", "Что повлияло на оценку", "Комментарий"]  # fmt: skip
+    assert rows[0][:8] == [
+        "ОП",
+        "ИНН",
+        "Наименование организации",
+        "ФИО контактного лица",
+        "Телефон",
+        "Оценка (1-10)",
+        "Что повлияло на оценку",
+        "Комментарий",
+    ]
     by_name = {row[3]: row for row in rows[1:]}
-    assert by_name["Анна Смирнова"][:6] == ["Ижевск", "1831000001", "ООО Альфа", "Анна Смирнова",
-                                            "'+79000000001", 10]  # fmt: skip
+    assert by_name["Анна Смирнова"][:6] == [
+        "Ижевск",
+        "1831000001",
+        "ООО Альфа",
+        "Анна Смирнова",
+        "'+79000000001",
+        10,
+    ]
     assert by_name["'@Борис"][1] == "'=cmd|' /C calc'!A0"
     assert by_name["'@Борис"][6] == "наличие товара на складе"
     assert by_name["Vera"][5] == 7

@@ -27,6 +27,7 @@ step a
     hint "**bold** [link](javascript:alert(3))"
     yes -> done
     no -> done
+  -> done
 end done completed
 """
 
