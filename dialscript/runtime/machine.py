@@ -7,7 +7,7 @@ when the call waits (question, lookup, transfer) or is over.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from dialscript.graph import model as m
@@ -104,18 +104,15 @@ class Machine:
             self.note(warning, warning=True)
         return rendered
 
-    def context(self) -> dict[str, Any]:
+    def context(self) -> Mapping[str, Any]:
+        """What texts may name: the variables (choices shown by their labels) and the
+        choice lists; looked up name by name, since most prompts name one or two."""
         plan = self.plan
         labels = plan.choice_labels.get(self.st.language) or plan.choice_labels.get(
             plan.default_lang, {}
         )
-        context: dict[str, Any] = dict(labels)
-        for name, value in self.st.vars.items():
-            options = plan.choice_vars.get(name)
-            if options and value is not None:
-                value = _choice_label(options, value, self.st.language, plan.default_lang)
-            context[name] = value
-        return context
+        return _TextContext(self.st.vars, labels, plan.choice_vars, self.st.language,
+                            plan.default_lang)  # fmt: skip
 
     def assign(self, var: str, value: Any) -> None:
         value = coerce(self.plan.variables.get(var), value)
@@ -194,6 +191,43 @@ class Machine:
         self.note(reason, warning=True)
         self.set_outcome("error")
         self.finish(cause="error", reason=reason)
+
+
+class _TextContext(Mapping[str, Any]):
+    __slots__ = ("vars", "labels", "choice_vars", "lang", "default")
+
+    def __init__(
+        self,
+        variables: dict[str, Any],
+        labels: Mapping[str, Any],
+        choice_vars: Mapping[str, tuple[m.Choice, ...]],
+        lang: str,
+        default: str,
+    ) -> None:
+        self.vars = variables
+        self.labels = labels
+        self.choice_vars = choice_vars
+        self.lang = lang
+        self.default = default
+
+    def __getitem__(self, name: str) -> Any:
+        if name in self.vars:
+            value = self.vars[name]
+            options = self.choice_vars.get(name)
+            if options and value is not None:
+                return _choice_label(options, value, self.lang, self.default)
+            return value
+        return self.labels[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.vars or name in self.labels
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.vars
+        yield from (name for name in self.labels if name not in self.vars)
+
+    def __len__(self) -> int:
+        return len(self.vars) + sum(1 for name in self.labels if name not in self.vars)
 
 
 def _choice_label(options: tuple[m.Choice, ...], value: Any, lang: str, default: str) -> Any:
