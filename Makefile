@@ -1,16 +1,20 @@
-# Two entry points for a new machine: `make demo` and `make test`.
+# Two entry points for a new machine: `make run` (the agent console) and `make test`.
 # Each builds the virtual environment it needs on first use.
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench
+.PHONY: run demo test lint bench
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/dialscript check --strict flows
+	$(VENV)/bin/dialscript serve --flows flows --db console.sqlite
 
 demo: $(STAMP)
 	$(VENV)/bin/dialscript demo
@@ -28,3 +32,6 @@ test: lint
 
 bench: $(STAMP)
 	$(PY) bench/compile.py
+	$(PY) bench/interpreter.py
+	$(PY) bench/esl_wire.py
+	$(PY) bench/esl.py
