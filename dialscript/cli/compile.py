@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
-from dialscript.dsl.diagnostics import render_all
-from dialscript.dsl.load import compile_file
+from dialscript.cli.compiling import compile_or_report
 
 EPILOG = """\
 examples:
@@ -44,15 +42,13 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    compiled = compile_file(args.flow)
-    if compiled.diagnostics:
-        print(render_all(compiled.diagnostics, compiled.sources), file=sys.stderr)
-    if compiled.graph is None:
+    graph = compile_or_report(args.flow)
+    if graph is None:
         return 1
     if args.output:
-        Path(args.output).write_text(compiled.graph.to_json() + "\n", encoding="utf-8")
+        Path(args.output).write_text(graph.to_json() + "\n", encoding="utf-8")
     elif not args.hash:
-        print(compiled.graph.to_json())
+        print(graph.to_json())
     if args.hash:
-        print(compiled.graph.content_hash)
+        print(graph.content_hash)
     return 0

@@ -7,8 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from dialscript.dsl.diagnostics import render_all
-from dialscript.dsl.load import compile_file
+from dialscript.cli.compiling import compile_or_report
 from dialscript.graph.draw import DrawError, GraphvizMissing, to_dot, to_mermaid, to_svg
 
 EPILOG = """\
@@ -45,20 +44,18 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    compiled = compile_file(args.flow)
-    if compiled.diagnostics:
-        print(render_all(compiled.diagnostics, compiled.sources), file=sys.stderr)
-    if compiled.graph is None:
+    graph = compile_or_report(args.flow)
+    if graph is None:
         return 1
     output = Path(args.output) if args.output else None
     kind = args.format or _SUFFIXES.get(output.suffix if output else "", "dot")
     try:
         if kind == "mermaid":
-            drawing = to_mermaid(compiled.graph, language=args.language)
+            drawing = to_mermaid(graph, language=args.language)
         elif kind == "svg":
-            drawing = to_svg(to_dot(compiled.graph, language=args.language))
+            drawing = to_svg(to_dot(graph, language=args.language))
         else:
-            drawing = to_dot(compiled.graph, language=args.language)
+            drawing = to_dot(graph, language=args.language)
     except GraphvizMissing as error:
         print(error, file=sys.stderr)
         return 2

@@ -7,8 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any, cast
 
-from dialscript.dsl.diagnostics import render_all
-from dialscript.dsl.load import compile_file
+from dialscript.cli.compiling import compile_or_report
 from dialscript.render.document import NO_DRAWING, Format, render_script
 
 EPILOG = """\
@@ -43,14 +42,12 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    compiled = compile_file(args.flow)
-    if compiled.diagnostics:
-        print(render_all(compiled.diagnostics, compiled.sources), file=sys.stderr)
-    if compiled.graph is None:
+    graph = compile_or_report(args.flow)
+    if graph is None:
         return 1
     output = Path(args.output) if args.output else None
     fmt = cast(Format, args.format or _SUFFIXES.get(output.suffix.lower() if output else "", "md"))
-    text = render_script(compiled.graph, fmt, drawing=NO_DRAWING if args.no_graph else None)
+    text = render_script(graph, fmt, drawing=NO_DRAWING if args.no_graph else None)
     if output is None:
         sys.stdout.write(text)
     else:

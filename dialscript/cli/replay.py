@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from dialscript.dsl.diagnostics import render_all
-from dialscript.dsl.load import compile_file
+from dialscript.cli.compiling import compile_or_report
 
 EPILOG = """\
 examples:
@@ -44,11 +43,9 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from dialscript.testing.scenarios.replay import read_calls, replay
 
-    compiled = compile_file(args.flow)
-    if compiled.graph is None:
-        print(render_all(compiled.diagnostics, compiled.sources), file=sys.stderr)
+    graph = compile_or_report(args.flow)
+    if graph is None:
         return 2
-    graph = compiled.graph
     calls = []
     for trace in args.traces:
         try:

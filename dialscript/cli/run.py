@@ -10,8 +10,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dialscript.dsl.diagnostics import render_all
-from dialscript.dsl.load import compile_file
+from dialscript.cli.compiling import compile_or_report
 from dialscript.runtime.bindings import DEFAULT_ENV, RuntimeBindings
 from dialscript.runtime.lookups import CannedLookups, HttpxLookups, LookupClient
 from dialscript.runtime.simulator import Simulation, Simulator
@@ -130,10 +129,8 @@ def parse_inputs(items: list[str]) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    compiled = compile_file(args.flow)
-    if compiled.diagnostics:
-        print(render_all(compiled.diagnostics, compiled.sources), file=sys.stderr)
-    if compiled.graph is None:
+    graph = compile_or_report(args.flow)
+    if graph is None:
         return 1
     try:
         now = parse_at(args.at)
@@ -147,7 +144,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     store = SqliteCallStore(args.journal) if args.journal else None
     echo = None if args.json else print
-    simulator = Simulator(compiled.graph, inputs=inputs, now=now, channel=args.channel,
+    simulator = Simulator(graph, inputs=inputs, now=now, channel=args.channel,
                           language=args.lang, lookups=lookups, store=store, echo=echo)  # fmt: skip
     try:
         if args.answers is not None:

@@ -7,8 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from dialscript.dsl.diagnostics import render_all
-from dialscript.dsl.load import compile_file
+from dialscript.cli.compiling import compile_or_report
 from dialscript.testing.scenarios.skeleton import skeleton
 
 EPILOG = """\
@@ -37,11 +36,10 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    compiled = compile_file(args.flow)
-    if compiled.graph is None:
-        print(render_all(compiled.diagnostics, compiled.sources), file=sys.stderr)
+    graph = compile_or_report(args.flow)
+    if graph is None:
         return 1
-    text = skeleton(compiled.graph, args.flow)
+    text = skeleton(graph, args.flow)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"wrote {args.output}", file=sys.stderr)
