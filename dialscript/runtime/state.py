@@ -97,8 +97,19 @@ class CallState:
         )
 
     def snapshot(self) -> JsonDict:
-        """The restorable part of the state (for `Back`)."""
-        return {name: _clone(getattr(self, name)) for name in SNAPSHOT_FIELDS}
+        """The restorable part of the state (for `Back`): the SNAPSHOT_FIELDS, copied."""
+        return {
+            "node": self.node,
+            "wait": self.wait,
+            "pending": _clone(self.pending),
+            "vars": dict(self.vars),
+            "results": dict(self.results),
+            "outcome": self.outcome,
+            "attempts": dict(self.attempts),
+            "passes": dict(self.passes),
+            "handlers": list(self.handlers),
+            "calls": list(self.calls),
+        }
 
     def restore(self, snapshot: JsonDict) -> None:
         for name in SNAPSHOT_FIELDS:
