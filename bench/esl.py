@@ -36,6 +36,7 @@ from typing import Any
 FLOWS = Path(__file__).resolve().parents[1] / "flows"
 INPUTS = {
     "dialscript_flow": "nps_survey",
+    "dialscript_channel": "ivr",  # an agent flow, driven here by keypad as an IVR
     "dialscript_input_client_name": "Иван",
     "dialscript_input_company": "ООО Ромашка",
     "dialscript_input_inn": "7701234567",

@@ -29,6 +29,9 @@ NPS_INPUTS = {
     "operator_name": "Ольга",
 }
 
+# The NPS survey is an agent flow; these tests drive it by keypad, as an IVR.
+AS_IVR = {"dialscript_channel": "ivr"}
+
 T = TypeVar("T")
 
 

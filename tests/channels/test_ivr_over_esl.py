@@ -15,7 +15,7 @@ from dialscript.testing.fake_freeswitch import (
     Silence,
 )
 
-from .harness import NPS_INPUTS, new_rig, place, run
+from .harness import AS_IVR, NPS_INPUTS, new_rig, place, run
 
 CALLER = {"caller": "+8613800000000"}
 
@@ -109,7 +109,7 @@ def test_caller_hangs_up_after_the_score_question(tmp_path: Path) -> None:
 
     async def scenario() -> tuple[object, set[asyncio.Task[object]]]:
         caller = ScriptedCaller([Press("1"), Press("3"), HangUp()])
-        call = await place(rig, "nps_survey", caller, inputs=NPS_INPUTS)
+        call = await place(rig, "nps_survey", caller, inputs=NPS_INPUTS, extra_vars=AS_IVR)
         return call, asyncio.all_tasks() - {asyncio.current_task()}
 
     call, leftover = run(scenario())
@@ -135,7 +135,9 @@ def test_dropped_socket_mid_call_keeps_the_journal_consistent(tmp_path: Path) ->
     caller = ScriptedCaller([Press("1"), Press("3"), Press("2")])
     # apps: set, answer, record_session, speak, pagd(yes), speak, pagd(score), set, pagd <- drop
     faults = Faults(drop_during_app=9)
-    call = run(place(rig, "nps_survey", caller, inputs=NPS_INPUTS, faults=faults))
+    call = run(
+        place(rig, "nps_survey", caller, inputs=NPS_INPUTS, faults=faults, extra_vars=AS_IVR)
+    )
     record = rig.record(call)
     assert record.finished and record.outcome == "breakoff"
     assert record.results["score"] == 3
@@ -178,8 +180,9 @@ def test_hostile_contact_names_stay_inert_text_on_the_wire(tmp_path: Path) -> No
     rig = new_rig(tmp_path)
     names = ["Ivan\n\nbgapi originate sofia/gateway/x/1 &park()", "${system(id)}"]
     for name in names:
-        call = run(place(rig, "nps_survey", ScriptedCaller([HangUp()]),
-                         inputs={**NPS_INPUTS, "client_name": name}))  # fmt: skip
+        inputs = {**NPS_INPUTS, "client_name": name}
+        call = run(place(rig, "nps_survey", ScriptedCaller([HangUp()]), inputs=inputs,
+                         extra_vars=AS_IVR))  # fmt: skip
         frames = _sendmsg_bodies(bytes(call.wire_in))
         assert [f["command"] for f, _ in frames] == [
             "connect", "myevents plain", "linger 10", *["sendmsg"] * (len(frames) - 4), "exit",

@@ -6,6 +6,15 @@ on an :class:`EslChannel`, and feeds back what the caller did. However the call
 ends (the flow finishes, the caller hangs up, the socket drops, the server
 shuts down), the journal ends finished and consistent: a hangup is fed to the
 interpreter, which keeps every answer already given and sets ``breakoff``.
+
+On the IVR channel prompts are spoken and answers are keys. On the agent
+channel a person reads the script: prompts, questions and notes are not sent
+to FreeSWITCH, and whenever the flow waits for an answer the loop takes the
+next event from the call's :class:`~.agent.AgentPort` (fed by the agent
+console through the :class:`~.agent.CallRegistry`); telephony (recording,
+transfers, hangup, variables, messages, lookups) still goes through
+FreeSWITCH, and a caller hanging up still ends the flow. A
+:class:`CallObserver` sees every command batch the interpreter returned.
 """
 
 from __future__ import annotations
@@ -14,28 +23,31 @@ import asyncio
 import dataclasses
 import logging
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from dialscript.graph.flowgraph import FlowGraph
 from dialscript.runtime import commands as c
 from dialscript.runtime import events as e
 from dialscript.runtime.bindings import RuntimeBindings
+from dialscript.runtime.channels.agent import AgentPort, CallRegistry
 from dialscript.runtime.channels.config import ChannelConfig
-from dialscript.runtime.channels.esl_channel import EslChannel
+from dialscript.runtime.channels.esl_channel import EslChannel, LookupSender
 from dialscript.runtime.channels.integrations import Integrations
+from dialscript.runtime.channels.render import hangup_cause
 from dialscript.runtime.esl import CallHungUp, CallSession, ConnectionLost, ESLError
 from dialscript.runtime.plan import plan_for
 from dialscript.runtime.runner import CallRunner
 from dialscript.runtime.store.base import CallStore, StoreError
 
-__all__ = ["CallReport", "Clock", "run_call"]
+__all__ = ["CallChannel", "CallObserver", "CallReport", "Clock", "run_call"]
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+CallChannel = Literal["agent", "ivr"]
 LOST_CAUSE = "ESL_CONNECTION_LOST"
 SHUTDOWN_CAUSE = "SYSTEM_SHUTDOWN"
 ERROR_CAUSE = "DIALSCRIPT_ERROR"
@@ -52,8 +64,24 @@ class CallReport:
     call_id: str | None = None
     outcome: str | None = None
     finished: bool = False
-    ended_by: str = "flow"  # flow | caller | connection | shutdown | error
+    ended_by: str = "flow"  # flow | caller | agent | connection | shutdown | error
     commands: int = 0
+
+
+class CallObserver:
+    """Watches calls from the call loop (logs, metrics, the scenario driver); no-ops by default.
+
+    Called on the server's event loop; must not block.
+    """
+
+    def issued(self, runner: CallRunner, commands: Sequence[c.Command]) -> None:
+        """The interpreter returned ``commands`` (the first step's, then after every event)."""
+
+    def waiting(self, runner: CallRunner) -> None:
+        """An agent-channel call waits for the agent's next event."""
+
+    def ended(self, runner: CallRunner | None, report: CallReport) -> None:
+        """The call loop is over (``runner`` is ``None`` if the call never started)."""
 
 
 async def run_call(
@@ -68,37 +96,69 @@ async def run_call(
     language: str | None = None,
     clock: Clock = utc_now,
     on_step: Callable[[CallRunner], None] | None = None,
+    channel: CallChannel = "ivr",
+    registry: CallRegistry | None = None,
+    observer: CallObserver | None = None,
+    lookup: LookupSender | None = None,
+    agent_timeout: float = 3600.0,
 ) -> CallReport:
-    """Run ``graph`` on ``session`` until the flow or the call ends; journal every step."""
+    """Run ``graph`` on ``session`` until the flow or the call ends; journal every step.
+
+    ``channel="agent"``: answers come from the call's port in ``registry``
+    (a private one if none is given), waiting at most ``agent_timeout`` s each.
+    """
     report = CallReport()
-    channel = EslChannel(
+    esl = EslChannel(
         session,
         config=config or ChannelConfig(),
         bindings=bindings,
         integrations=integrations,
         handler_keys=tuple(plan_for(graph).handler_keys),
+        lookup=lookup,
     )
-    runner, first = CallRunner.start(
-        graph, store, inputs, now=clock(), channel="ivr", language=language,
-        external_id=session.uuid,
-    )  # fmt: skip
+    watch = observer or CallObserver()
+    try:
+        runner, first = CallRunner.start(
+            graph, store, inputs, now=clock(), channel=channel, language=language,
+            external_id=session.uuid,
+        )  # fmt: skip
+    except BaseException:
+        watch.ended(None, report)
+        raise
     report.call_id = runner.call_id
     pending: deque[c.Command] = deque(first)
+    watch.issued(runner, first)
+    agent = channel == "agent"
+    ports = registry or CallRegistry()
+    port: AgentPort | None = ports.open(session.uuid, runner.call_id) if agent else None
 
     def feed(event: e.Event) -> None:
-        pending.extend(runner.feed(dataclasses.replace(event, at=clock())))
+        out = runner.feed(dataclasses.replace(event, at=clock()))
+        pending.extend(out)
+        watch.issued(runner, out)
         if on_step is not None:
             on_step(runner)
 
     try:
         await session.answer()
         if graph.model.record_calls:
-            path = channel.config.recording_path(session.uuid, "call")
+            path = esl.config.recording_path(session.uuid, "call")
             await session.execute("record_session", path)
-        while pending:
+        while pending or (port is not None and not runner.finished):
+            if not pending:
+                assert port is not None
+                watch.waiting(runner)
+                given = await port.next(session, agent_timeout)
+                feed(given)
+                if isinstance(given, e.Hangup):  # the agent ended the call
+                    report.ended_by = "agent"
+                    await session.hangup(hangup_cause(given.cause))
+                continue
             command = pending.popleft()
             report.commands += 1
-            event = await channel.perform(command)
+            if agent and isinstance(command, _SCREEN_ONLY):
+                continue  # the agent's screen shows it; nothing goes to FreeSWITCH
+            event = await esl.perform(command)
             if event is not None and not runner.finished:
                 feed(event)
     except CallHungUp as hung:
@@ -118,10 +178,17 @@ async def run_call(
         _end(runner, feed, ERROR_CAUSE)
         await _hang_up_quietly(session)
     finally:
-        await channel.aclose()
+        if port is not None:
+            ports.close(port)
+        await esl.aclose()
         report.outcome = runner.state.outcome
         report.finished = runner.finished
+        watch.ended(runner, report)
     return report
+
+
+# On the agent channel these are read from the screen by a person.
+_SCREEN_ONLY = (c.Say, c.Ask, c.ShowNote)
 
 
 def _end(runner: CallRunner, feed: Callable[[e.Event], None], cause: str) -> None:

@@ -6,8 +6,8 @@ event (the interpreter counts no-input / no-match, as in VoiceXML);
 transfer / queue (mod_callcenter or mod_fifo) / bridge → a ``TransferResult``;
 ``record`` → ``record`` to a per-call file; results → ``dialscript_result_*``
 channel variables; SMS and notifications → background sends owned by the
-channel; lookups → an awaited :class:`Integrations` call. Agent notes are
-never sent.
+channel; lookups → an awaited :class:`LookupSender` (by default the
+:class:`Integrations` lookup). Agent notes are never sent.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import asyncio
 import contextlib
 import itertools
 import logging
-from collections.abc import Collection, Coroutine
+from collections.abc import Awaitable, Callable, Collection, Coroutine
 from typing import Any
 
 from dialscript.runtime import commands as c
@@ -27,9 +27,12 @@ from dialscript.runtime.channels.integrations import Integrations
 from dialscript.runtime.channels.render import channel_value, digit_spec, hangup_cause, spoken
 from dialscript.runtime.esl import CallSession, Event, pagd_args
 
-__all__ = ["EslChannel"]
+__all__ = ["EslChannel", "LookupSender"]
 
 log = logging.getLogger(__name__)
+
+LookupSender = Callable[[c.HttpRequest], Awaitable[e.HttpResult | e.HttpFailed]]
+"""Answers a flow's lookup (the scenario driver answers from the scenario's canned data)."""
 
 _FAILED_DISPOSITIONS = frozenset({"SUCCESS", "ANSWER", ""})
 _TEXT_TYPES = ("text",)
@@ -47,6 +50,7 @@ class EslChannel:
         integrations: Integrations,
         handler_keys: Collection[str] = (),
         send_timeout: float = 15.0,
+        lookup: LookupSender | None = None,
     ) -> None:
         self.session = session
         self.config = config
@@ -54,6 +58,7 @@ class EslChannel:
         self.integrations = integrations
         self.handler_keys = tuple(handler_keys)
         self.send_timeout = send_timeout
+        self._lookup = lookup or self._integration_lookup
         self._vars = itertools.count(1)
         self._sends: set[asyncio.Task[None]] = set()
 
@@ -204,12 +209,12 @@ class EslChannel:
 
     async def lookup(self, command: c.HttpRequest) -> e.HttpResult | e.HttpFailed:
         try:
-            return await asyncio.wait_for(
-                self.integrations.lookup(command.source, command.args, command.timeout),
-                command.timeout + 1.0,
-            )
+            return await asyncio.wait_for(self._lookup(command), command.timeout + 1.0)
         except TimeoutError:
             return e.HttpFailed(f"timeout after {command.timeout:g}s")
+
+    async def _integration_lookup(self, command: c.HttpRequest) -> e.HttpResult | e.HttpFailed:
+        return await self.integrations.lookup(command.source, command.args, command.timeout)
 
     def _spawn(self, coro: Coroutine[Any, Any, None], what: str) -> None:
         task = asyncio.create_task(self._send(coro, what), name=f"dialscript-{what}")

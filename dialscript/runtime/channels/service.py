@@ -5,8 +5,12 @@ The dialplan says it with channel variables set before ``socket``::
     <action application="set" data="dialscript_flow=support_ivr"/>
     <action application="set" data="dialscript_input_client_name=${caller_id_name}"/>
     <action application="set" data="dialscript_language=en"/>
+    <action application="set" data="dialscript_channel=agent"/>
 
-:class:`FlowLibrary` compiles ``<flows>/<name>.flow`` once, on first use.
+``dialscript_channel`` (``agent`` | ``ivr``) says who runs the call; without
+it a flow declared ``channel agent`` runs on the agent channel (answers from
+:attr:`CallService.agents`) and any other on the IVR.
+:class:`FlowLibrary` compiles ``<flows>/<name>.flow`` once per file version.
 """
 
 from __future__ import annotations
@@ -20,18 +24,35 @@ from pathlib import Path
 from dialscript.dsl.load import compile_file
 from dialscript.graph.flowgraph import FlowGraph
 from dialscript.runtime.bindings import DEFAULT_ENV, RuntimeBindings
-from dialscript.runtime.channels.call_loop import CallReport, Clock, run_call, utc_now
+from dialscript.runtime.channels.agent import CallRegistry
+from dialscript.runtime.channels.call_loop import (
+    CallChannel,
+    CallObserver,
+    CallReport,
+    Clock,
+    run_call,
+    utc_now,
+)
 from dialscript.runtime.channels.config import ChannelConfig
+from dialscript.runtime.channels.esl_channel import LookupSender
 from dialscript.runtime.channels.integrations import Integrations
 from dialscript.runtime.esl import CallSession, HangupCause
 from dialscript.runtime.store.base import CallStore
 
-__all__ = ["CallService", "FlowLibrary", "FlowNotFound", "LoadedFlow", "call_inputs"]
+__all__ = [
+    "CallService",
+    "FlowLibrary",
+    "FlowNotFound",
+    "LoadedFlow",
+    "call_channel",
+    "call_inputs",
+]
 
 log = logging.getLogger(__name__)
 
 FLOW_VAR = "dialscript_flow"
 LANGUAGE_VAR = "dialscript_language"
+CHANNEL_VAR = "dialscript_channel"
 INPUT_PREFIX = "dialscript_input_"
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}\Z")
 
@@ -49,27 +70,34 @@ class LoadedFlow:
 
 @dataclass
 class FlowLibrary:
-    """Flows by name from one folder, compiled on first use and kept."""
+    """Flows by name from one folder, compiled on first use and kept per file version.
+
+    A flow is recompiled only when its file's ``(mtime, size)`` changes, so an
+    edited flow is picked up by the next call without restarting the server.
+    """
 
     folder: Path
     env: str = DEFAULT_ENV
-    _loaded: dict[str, LoadedFlow] = field(default_factory=dict)
+    _loaded: dict[str, tuple[tuple[int, int], LoadedFlow]] = field(default_factory=dict)
 
     def get(self, name: str) -> LoadedFlow:
         if not _NAME.match(name):
             raise FlowNotFound(f"bad flow name {name[:64]!r}")
-        found = self._loaded.get(name)
-        if found is not None:
-            return found
         path = self.folder / f"{name}.flow"
-        if not path.is_file():
-            raise FlowNotFound(f"no flow {name!r} in {self.folder}")
+        try:
+            stat = path.stat()
+        except OSError:
+            raise FlowNotFound(f"no flow {name!r} in {self.folder}") from None
+        version = (stat.st_mtime_ns, stat.st_size)
+        cached = self._loaded.get(name)
+        if cached is not None and cached[0] == version:
+            return cached[1]
         compiled = compile_file(path)
         if compiled.graph is None:
             raise FlowNotFound(f"flow {name!r} does not compile")
         bindings = RuntimeBindings.for_flow(path, self.env)
         found = LoadedFlow(compiled.graph, bindings, ChannelConfig.from_bindings(bindings))
-        self._loaded[name] = found
+        self._loaded[name] = (version, found)
         return found
 
     def names(self) -> list[str]:
@@ -89,6 +117,19 @@ def call_inputs(variables: Mapping[str, str]) -> dict[str, str]:
     }
 
 
+def call_channel(requested: str | None, graph: FlowGraph) -> CallChannel:
+    """``agent`` or ``ivr``: the dialplan's ``dialscript_channel``, else the flow's own channel.
+
+    >>> from dialscript.graph.model import FlowModel
+    >>> graph = FlowGraph(FlowModel(name="f", start="a", channel="agent"))
+    >>> call_channel(None, graph), call_channel("ivr", graph), call_channel("bogus", graph)
+    ('agent', 'ivr', 'agent')
+    """
+    if requested in ("agent", "ivr"):
+        return "agent" if requested == "agent" else "ivr"
+    return "agent" if graph.model.channel == "agent" else "ivr"
+
+
 class CallService:
     """``OutboundServer`` handler: picks the flow, runs the call loop, journals the call."""
 
@@ -100,12 +141,19 @@ class CallService:
         integrations: Integrations,
         clock: Clock = utc_now,
         default_flow: str | None = None,
+        agents: CallRegistry | None = None,
+        observer: CallObserver | None = None,
+        lookup: LookupSender | None = None,
     ) -> None:
         self._get = flows.get if isinstance(flows, FlowLibrary) else flows
         self.store = store
         self.integrations = integrations
         self.clock = clock
         self.default_flow = default_flow
+        self.agents = agents or CallRegistry()
+        """The agent input port of every live agent-channel call (see :mod:`.agent`)."""
+        self.observer = observer
+        self.lookup = lookup
         self.reports: list[CallReport] = []
         self.keep_reports = False
 
@@ -128,6 +176,10 @@ class CallService:
             config=flow.config,
             language=variables.get(LANGUAGE_VAR) or None,
             clock=self.clock,
+            channel=call_channel(variables.get(CHANNEL_VAR), flow.graph),
+            registry=self.agents,
+            observer=self.observer,
+            lookup=self.lookup,
         )
         if self.keep_reports:
             self.reports.append(report)

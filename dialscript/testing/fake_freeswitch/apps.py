@@ -223,7 +223,7 @@ async def collect_digits(
     ch = host.channel
     for _ in range(max(tries, 1)):
         await host.pause(0.5)
-        action = host.caller.next_input()
+        action = await host.caller.input()
         if isinstance(action, HangUp):
             raise CallerHangup(action.cause)
         if isinstance(action, Silence):
@@ -311,7 +311,7 @@ async def _record(host: AppHost, run: AppRun) -> str | None:
 
 async def _bridge(host: AppHost, run: AppRun) -> str | None:
     ch = host.channel
-    outcome = host.caller.bridge_outcome
+    outcome = await host.caller.outcome(run.name)
     if outcome != "answer":
         ch.set_var("originate_disposition", outcome)
         ch.set_var("DIALSTATUS", outcome)
@@ -337,7 +337,7 @@ async def _bridge(host: AppHost, run: AppRun) -> str | None:
 async def _queue(host: AppHost, run: AppRun) -> str | None:
     """``callcenter <queue>`` / ``fifo <name> in``: an agent answers (``bridge_outcome``) or not."""
     ch = host.channel
-    outcome = host.caller.bridge_outcome
+    outcome = await host.caller.outcome(run.name)
     if outcome != "answer":
         if run.name == "callcenter":
             ch.set_var("cc_cause", "cancel")

@@ -7,12 +7,16 @@ lets the try time out. :class:`Talk` is consumed by ``record``. A
 input try or a recording), so ``[Press("1"), HangUp()]`` answers one menu and
 hangs up at the next. :class:`HangUpDuring` fires on the N-th start of a given
 application (any app if ``app`` is ``None``) wherever it sits in the list.
+
+A live caller (a scenario driver) passes ``on_input``: once the script is spent,
+each input try awaits it for the caller's reaction, step by step; ``on_outcome``
+likewise decides, when a ``bridge`` or queue starts, what it meets.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
 __all__ = [
@@ -20,6 +24,8 @@ __all__ = [
     "Faults",
     "HangUp",
     "HangUpDuring",
+    "InputHook",
+    "OutcomeHook",
     "Press",
     "ScriptedCaller",
     "Silence",
@@ -67,6 +73,10 @@ class HangUpDuring:
 
 
 Action = Press | Silence | Talk | HangUp | HangUpDuring
+InputHook = Callable[[], Awaitable[Press | Silence | HangUp]]
+"""Awaited for the caller's reaction to an input try once the script is spent."""
+OutcomeHook = Callable[[str], Awaitable[str]]
+"""Awaited with the app name (``bridge``, ``callcenter``, ``fifo``) for what it meets."""
 
 
 class ScriptedCaller:
@@ -74,7 +84,8 @@ class ScriptedCaller:
 
     ``bridge_outcome`` is what a ``bridge`` meets: ``"answer"`` or a hangup
     cause such as ``"USER_BUSY"``. ``answer_originate`` controls whether an
-    ``originate`` placed through the inbound side is answered.
+    ``originate`` placed through the inbound side is answered. ``on_input`` and
+    ``on_outcome`` make the caller live (see the module docstring).
     """
 
     def __init__(
@@ -83,6 +94,8 @@ class ScriptedCaller:
         *,
         bridge_outcome: str = "answer",
         originate_result: str = "answer",
+        on_input: InputHook | None = None,
+        on_outcome: OutcomeHook | None = None,
     ) -> None:
         self._queue: deque[Action] = deque()
         self._triggers: list[HangUpDuring] = []
@@ -93,6 +106,8 @@ class ScriptedCaller:
                 self._queue.append(action)
         self.bridge_outcome = bridge_outcome
         self.originate_result = originate_result
+        self.on_input = on_input
+        self.on_outcome = on_outcome
         self._starts: dict[str | None, int] = {}
 
     @property
@@ -124,6 +139,20 @@ class ScriptedCaller:
             self._queue.popleft()
             return head
         return Silence()
+
+    async def input(self) -> Press | Silence | HangUp:
+        """The reaction to one input try: the script first, then ``on_input``, else silence."""
+        if self.on_input is not None and not any(
+            isinstance(a, Press | Silence | HangUp) for a in self._queue
+        ):
+            return await self.on_input()
+        return self.next_input()
+
+    async def outcome(self, app: str) -> str:
+        """What a ``bridge`` / queue app meets: ``on_outcome(app)``, else ``bridge_outcome``."""
+        if self.on_outcome is not None:
+            return await self.on_outcome(app)
+        return self.bridge_outcome
 
     def next_talk(self) -> Talk | HangUp | None:
         """What the caller does into a recording (``None``: silence)."""

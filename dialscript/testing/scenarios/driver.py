@@ -3,7 +3,8 @@
 A `CallDriver` starts one call and feeds it events; it answers lookups itself
 from the scenario's canned answers and reports every command the flow issued.
 `DRIVERS` maps a channel name (`dialscript test --channel NAME`) to a factory;
-another channel (ESL against a fake FreeSWITCH) plugs in with `register_driver`.
+`esl` runs each call through a real OutboundServer and the fake FreeSWITCH
+(`dialscript.testing.esl_driver`); another channel plugs in with `register_driver`.
 """
 
 from __future__ import annotations
@@ -115,7 +116,14 @@ class InProcessDriver:
         self._state = None
 
 
-DRIVERS: dict[str, DriverFactory] = {"inprocess": InProcessDriver}
+def _esl_driver() -> CallDriver:
+    """The `esl` driver (imported on first use: it brings the ESL stack and the fake)."""
+    from dialscript.testing.esl_driver import EslDriver
+
+    return EslDriver()
+
+
+DRIVERS: dict[str, DriverFactory] = {"inprocess": InProcessDriver, "esl": _esl_driver}
 
 
 def register_driver(name: str, factory: DriverFactory) -> None:
