@@ -3,8 +3,10 @@
 Run: ``.venv/bin/python bench/esl.py [--calls 1000] [--time-scale 0.3]``.
 
 This process runs the OutboundServer + CallService (the NPS survey over ESL,
-journaled to SQLite) pinned to one core; the fake FreeSWITCH runs in ANOTHER
-PROCESS (multiprocessing, pinned to another core when there is one) and places
+journaled to SQLite through the group-committing JournalWriter, with the GC
+tuning of ``serve-calls``) pinned to one core (the journal's writer thread
+included); the fake FreeSWITCH runs in ANOTHER PROCESS (multiprocessing, pinned
+to another core when there is one) and places
 every call at once. Each caller says yes, scores 5 and names a reason (three
 questions, about 12 applications per call). Printed beside each other:
 
@@ -167,17 +169,23 @@ def _instrument_server() -> list[float]:
 
 
 async def main(calls: int, time_scale: float) -> None:
-    from dialscript.runtime.channels import CallService, FlowLibrary, MemoryIntegrations
+    from dialscript.runtime.channels import (
+        CallService,
+        FlowLibrary,
+        JournalWriter,
+        MemoryIntegrations,
+    )
+    from dialscript.runtime.channels.serve import tune_gc
     from dialscript.runtime.esl import OutboundServer
-    from dialscript.runtime.store import SqliteCallStore
 
     _pin(0)
     inside = _instrument_server()
     base = await baseline_round_trip()
     with tempfile.TemporaryDirectory() as tmp:
-        store = SqliteCallStore(Path(tmp) / "calls.sqlite")
+        store = JournalWriter(Path(tmp) / "calls.sqlite")  # the journal serve-calls uses
         library = FlowLibrary(FLOWS, env="test")
         library.get("nps_survey")  # compile before measuring
+        tune_gc()  # as serve-calls does at start-up
         now = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
         service = CallService(
             library, store=store, integrations=MemoryIntegrations(), clock=lambda: now

@@ -13,6 +13,7 @@ from .call_loop import CallObserver, CallReport, run_call
 from .config import ChannelConfig, QueueTarget, queue_target
 from .esl_channel import EslChannel, LookupSender
 from .integrations import Integrations, LiveIntegrations, MemoryIntegrations, Sent
+from .journal import JournalWriter
 from .render import DigitSpec, channel_value, digit_spec, hangup_cause, spoken
 from .service import (
     CallService,
@@ -36,6 +37,7 @@ __all__ = [
     "FlowLibrary",
     "FlowNotFound",
     "Integrations",
+    "JournalWriter",
     "LiveIntegrations",
     "LoadedFlow",
     "LookupSender",

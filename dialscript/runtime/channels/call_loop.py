@@ -36,6 +36,7 @@ from dialscript.runtime.channels.agent import AgentPort, CallRegistry
 from dialscript.runtime.channels.config import ChannelConfig
 from dialscript.runtime.channels.esl_channel import EslChannel, LookupSender
 from dialscript.runtime.channels.integrations import Integrations
+from dialscript.runtime.channels.journal import JournalWriter
 from dialscript.runtime.channels.render import hangup_cause
 from dialscript.runtime.esl import CallHungUp, CallSession, ConnectionLost, ESLError
 from dialscript.runtime.plan import plan_for
@@ -132,6 +133,13 @@ async def run_call(
     ports = registry or CallRegistry()
     port: AgentPort | None = ports.open(session.uuid, runner.call_id) if agent else None
 
+    journal = store if isinstance(store, JournalWriter) else None
+
+    async def durable() -> None:
+        """Every step taken so far is committed (a group-committing journal writes behind)."""
+        if journal is not None:
+            await journal.synced(runner.call_id)
+
     def feed(event: e.Event) -> None:
         out = runner.feed(dataclasses.replace(event, at=clock()))
         pending.extend(out)
@@ -149,6 +157,7 @@ async def run_call(
                 assert port is not None
                 watch.waiting(runner)
                 given = await port.next(session, agent_timeout)
+                await durable()
                 feed(given)
                 if isinstance(given, e.Hangup):  # the agent ended the call
                     report.ended_by = "agent"
@@ -160,6 +169,7 @@ async def run_call(
                 continue  # the agent's screen shows it; nothing goes to FreeSWITCH
             event = await esl.perform(command)
             if event is not None and not runner.finished:
+                await durable()
                 feed(event)
     except CallHungUp as hung:
         report.ended_by = "caller"
@@ -181,6 +191,12 @@ async def run_call(
         if port is not None:
             ports.close(port)
         await esl.aclose()
+        if journal is not None:
+            try:
+                await asyncio.wait_for(durable(), 10.0)
+            except (StoreError, TimeoutError) as error:
+                log.error("call %s: the journal did not commit its end: %r", runner.call_id, error)
+            journal.forget(runner.call_id)
         report.outcome = runner.state.outcome
         report.finished = runner.finished
         watch.ended(runner, report)

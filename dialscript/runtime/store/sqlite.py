@@ -1,8 +1,10 @@
 """The SQLite call journal: stdlib sqlite3, WAL, one transaction per step.
 
 Schema (see docs/runtime.md): `calls` (one row per call, with the state JSON
-for resuming), `answers` (the audit trail, `superseded` set by Back) and
-`trace` (what the interpreter did, step by step).
+for resuming), `answers` (the audit trail, `superseded` set
+by Back) and `trace` (what the interpreter did, step by step; `load_state` puts it back
+into a state journaled without it).  `step_statements` / `apply` let a journal writer
+commit the steps of many calls in one transaction (group commit).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import sqlite3
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +79,43 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def _state_json(state: CallState) -> str:
+    """The state for resuming.  It still carries its trace: `dialscript replay` reads
+    recorded calls from this column alone (see `load_state` for a trace-less state)."""
+    return state.to_json()
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One prepared write: `many` runs `params` as executemany rows; `call_id` is checked
+    to exist when `must_match` (an UPDATE of a call that is not journaled)."""
+
+    sql: str
+    params: Sequence[Any]
+    many: bool = False
+    must_match: str | None = None
+
+
+_UPDATE_STEP = (
+    "UPDATE calls SET state = ?, outcome = ?, reason = ?, finished = ?, results = ?,"
+    " ended = CASE WHEN ? THEN COALESCE(ended, ?) ELSE ended END WHERE id = ?"
+)
+_INSERT_TRACE = (
+    "INSERT OR REPLACE INTO trace (call_id, seq, at, step, node, event, entry)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+_UPSERT_ANSWER = (
+    "INSERT INTO answers (call_id, seq, step, node, var, value, raw, via, at,"
+    " superseded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (call_id, seq) DO UPDATE SET value = excluded.value,"
+    " superseded = excluded.superseded"
+)
+_INSERT_CALL = (
+    "INSERT INTO calls (id, flow, flow_hash, channel, external_id, inputs, started,"
+    " state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
 class SqliteCallStore:
     """`CallStore` over one SQLite file (or ":memory:")."""
 
@@ -129,13 +169,7 @@ class SqliteCallStore:
         call_id: str | None = None,
     ) -> str:
         call_id = call_id or uuid.uuid4().hex
-        with self._transaction() as db:
-            db.execute(
-                "INSERT INTO calls (id, flow, flow_hash, channel, external_id, inputs, started,"
-                " state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (call_id, state.flow, state.flow_hash, state.channel, external_id,
-                 _json(dict(inputs)), state.clock, state.to_json()),
-            )  # fmt: skip
+        self.apply([self.begin_statements(call_id, state, inputs, external_id=external_id)])
         return call_id
 
     def record_step(
@@ -145,30 +179,76 @@ class SqliteCallStore:
         trace_entries: Sequence[tuple[int, JsonDict]],
         new_answers: Sequence[tuple[int, JsonDict]],
     ) -> None:
-        with self._transaction() as db:
-            cursor = db.execute(
-                "UPDATE calls SET state = ?, outcome = ?, reason = ?, finished = ?, results = ?,"
-                " ended = CASE WHEN ? THEN COALESCE(ended, ?) ELSE ended END WHERE id = ?",
-                (state.to_json(), state.outcome, state.reason, int(state.finished),
-                 _json(state.results), int(state.finished), state.clock, call_id),
-            )  # fmt: skip
-            if cursor.rowcount == 0:
-                raise CallNotFound(call_id)
-            db.executemany(
-                "INSERT OR REPLACE INTO trace (call_id, seq, at, step, node, event, entry)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(call_id, seq, t.get("at"), t.get("step"), t.get("node"), t.get("event"),
-                  _json(t)) for seq, t in trace_entries],
-            )  # fmt: skip
-            db.executemany(
-                "INSERT INTO answers (call_id, seq, step, node, var, value, raw, via, at,"
-                " superseded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (call_id, seq) DO UPDATE SET value = excluded.value,"
-                " superseded = excluded.superseded",
-                [(call_id, seq, a["step"], a["node"], a["var"], _json(a.get("value")),
-                  _json(a.get("raw")), a.get("via"), a["at"], int(bool(a.get("superseded"))))
-                 for seq, a in new_answers],
-            )  # fmt: skip
+        errors = self.apply([self.step_statements(call_id, state, trace_entries, new_answers)])
+        if errors[0] is not None:
+            raise errors[0]
+
+    @staticmethod
+    def begin_statements(
+        call_id: str, state: CallState, inputs: Mapping[str, Any], *, external_id: str | None
+    ) -> list[Statement]:
+        """The writes of `begin_call`, serialised now (pure)."""
+        return [Statement(_INSERT_CALL, (call_id, state.flow, state.flow_hash, state.channel,
+                                         external_id, _json(dict(inputs)), state.clock,
+                                         _state_json(state)))]  # fmt: skip
+
+    @staticmethod
+    def step_statements(
+        call_id: str,
+        state: CallState,
+        trace_entries: Sequence[tuple[int, JsonDict]],
+        new_answers: Sequence[tuple[int, JsonDict]],
+    ) -> list[Statement]:
+        """The writes of `record_step`, serialised now (pure): the caller may hand them to
+        another thread."""
+        out = [Statement(_UPDATE_STEP, (_state_json(state), state.outcome, state.reason,
+                                        int(state.finished), _json(state.results),
+                                        int(state.finished), state.clock, call_id),
+                         must_match=call_id)]  # fmt: skip
+        if trace_entries:
+            out.append(Statement(_INSERT_TRACE, [
+                (call_id, seq, t.get("at"), t.get("step"), t.get("node"), t.get("event"),
+                 _json(t)) for seq, t in trace_entries], many=True))  # fmt: skip
+        if new_answers:
+            out.append(Statement(_UPSERT_ANSWER, [
+                (call_id, seq, a["step"], a["node"], a["var"], _json(a.get("value")),
+                 _json(a.get("raw")), a.get("via"), a["at"], int(bool(a.get("superseded"))))
+                for seq, a in new_answers], many=True))  # fmt: skip
+        return out
+
+    def apply(self, groups: Sequence[Sequence[Statement]]) -> list[StoreError | None]:
+        """Run every group in ONE transaction (group commit); per group, its error or None.
+
+        If the transaction fails, each group is retried in its own transaction so that
+        one bad step cannot lose the steps of other calls.
+        """
+        try:
+            with self._transaction() as db:
+                for group in groups:
+                    self._run(db, group)
+            return [None] * len(groups)
+        except StoreError as error:
+            if len(groups) == 1:
+                return [error]
+        errors: list[StoreError | None] = []
+        for group in groups:
+            try:
+                with self._transaction() as db:
+                    self._run(db, group)
+                errors.append(None)
+            except StoreError as error:
+                errors.append(error)
+        return errors
+
+    @staticmethod
+    def _run(db: sqlite3.Connection, group: Sequence[Statement]) -> None:
+        for statement in group:
+            if statement.many:
+                db.executemany(statement.sql, statement.params)
+                continue
+            cursor = db.execute(statement.sql, statement.params)
+            if statement.must_match is not None and cursor.rowcount == 0:
+                raise CallNotFound(statement.must_match)
 
     def finish_call(
         self, call_id: str, *, outcome: str | None, ended: str, reason: str | None = None
@@ -206,7 +286,10 @@ class SqliteCallStore:
         ))  # fmt: skip
 
     def load_state(self, call_id: str) -> CallState:
-        return CallState.from_json(self._call_row(call_id)["state"])
+        state = CallState.from_json(self._call_row(call_id)["state"])
+        if not state.trace:  # journaled without its trace: the trace table holds it
+            state.trace = self.trace(call_id)
+        return state
 
     def trace(self, call_id: str) -> list[JsonDict]:
         rows = self._db.execute(

@@ -1,0 +1,222 @@
+"""The call journal behind ``serve-calls``: steps are serialised on the event loop and
+committed by one writer thread, many calls' steps per transaction (group commit).
+
+What "journaled step by step" guarantees on the ESL channel:
+
+* every step (state, trace, answers) is queued, in order, the moment the
+  interpreter takes it; the writer commits what is queued in one transaction
+  as soon as the previous commit is done (no timer: the batch is whatever
+  accumulated meanwhile, at most ``max_batch`` steps);
+* before the call loop feeds the call its *next* event (the caller's keys, the
+  agent's answer, a transfer or lookup result) it waits until every earlier
+  step of that call is committed (:meth:`JournalWriter.synced`): nothing is
+  ever acted upon on top of a step that is not in the journal. Since the caller
+  needs at least a prompt to answer, this wait is normally already over;
+* when a call ends, its last step is committed before its handler returns, so
+  a finished call is complete in the journal; :meth:`JournalWriter.close`
+  commits everything queued.
+
+The window: a process killed (``SIGKILL``, a crash) after a step was taken and
+before its group commit (normally under a few milliseconds, while its prompt
+is being sent) loses that step; every earlier step of the call is there, and
+the call resumes (``CallRunner.resume``) from the last committed one. Commits
+use SQLite WAL with ``synchronous=NORMAL``: durable across a process crash, not
+across a power loss of the host (use ``synchronous=FULL`` for that).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import logging
+import queue
+import threading
+import uuid
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from dialscript.runtime.state import CallState
+from dialscript.runtime.store.base import CallRecord, JsonDict, ResultRecord, StoreError
+from dialscript.runtime.store.sqlite import SqliteCallStore, Statement
+
+__all__ = ["JournalWriter"]
+
+log = logging.getLogger(__name__)
+
+_Op = tuple[int, str, list[Statement]]  # (seq, call id, writes)
+_STOP: _Op = (-1, "", [])
+
+
+class JournalWriter:
+    """A :class:`~dialscript.runtime.store.base.CallStore` that group-commits in a thread.
+
+    Writes (``begin_call``, ``record_step``, ``finish_call``) return at once;
+    :meth:`synced` (async) waits until a call's writes are committed, and raises
+    the :class:`StoreError` that failed them. Reads flush first and go through
+    their own connection (WAL lets them run beside the writer).
+    """
+
+    def __init__(self, path: str | Path, *, max_batch: int = 512) -> None:
+        self.path = str(path)
+        self.max_batch = max_batch
+        self._store = SqliteCallStore(path)
+        self._reads = self._store if self.path == ":memory:" else SqliteCallStore(path)
+        self._queue: queue.SimpleQueue[_Op] = queue.SimpleQueue()
+        self._seq = itertools.count(1)
+        self._queued = 0  # highest seq queued (event loop thread)
+        self._last: dict[str, int] = {}  # call id -> its highest queued seq
+        self._committed = 0  # highest seq committed (written by the writer thread)
+        self._failed: dict[str, StoreError] = {}
+        self._cond = threading.Condition()
+        self._waiters: list[tuple[int, asyncio.Future[None]]] = []
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._closed = False
+        self.batches = 0
+        self._thread = threading.Thread(target=self._write, name="dialscript-journal", daemon=True)
+        self._thread.start()
+
+    # -- CallStore: writing ------------------------------------------------------------------------
+
+    def begin_call(
+        self,
+        state: CallState,
+        inputs: Mapping[str, Any],
+        *,
+        external_id: str | None = None,
+        call_id: str | None = None,
+    ) -> str:
+        call_id = call_id or uuid.uuid4().hex
+        self._put(call_id, SqliteCallStore.begin_statements(call_id, state, inputs,
+                                                            external_id=external_id))  # fmt: skip
+        return call_id
+
+    def record_step(
+        self,
+        call_id: str,
+        state: CallState,
+        trace_entries: Sequence[tuple[int, JsonDict]],
+        new_answers: Sequence[tuple[int, JsonDict]],
+    ) -> None:
+        self._check(call_id)
+        self._put(call_id, SqliteCallStore.step_statements(call_id, state, trace_entries,
+                                                           new_answers))  # fmt: skip
+
+    def finish_call(
+        self, call_id: str, *, outcome: str | None, ended: str, reason: str | None = None
+    ) -> None:
+        self.flush()
+        self._store.finish_call(call_id, outcome=outcome, ended=ended, reason=reason)
+
+    def _put(self, call_id: str, writes: list[Statement]) -> None:
+        if self._closed:
+            raise StoreError("the call journal is closed")
+        if self._loop is None:
+            with contextlib.suppress(RuntimeError):
+                self._loop = asyncio.get_running_loop()
+        seq = next(self._seq)
+        self._queued = self._last[call_id] = seq
+        self._queue.put((seq, call_id, writes))
+
+    def _check(self, call_id: str) -> None:
+        error = self._failed.get(call_id)
+        if error is not None:
+            raise error
+
+    # -- waiting for commits ----------------------------------------------------------------------
+
+    async def synced(self, call_id: str) -> None:
+        """Wait until every write queued so far for ``call_id`` is committed."""
+        target = self._last.get(call_id, 0)
+        if self._committed < target:
+            future = asyncio.get_running_loop().create_future()
+            self._waiters.append((target, future))
+            self._wake(self._committed)  # the commit may have landed meanwhile
+            await future
+        self._check(call_id)
+
+    def forget(self, call_id: str) -> None:
+        """The call is over and synced: drop its bookkeeping."""
+        self._last.pop(call_id, None)
+        self._failed.pop(call_id, None)
+
+    def _wake(self, committed: int) -> None:
+        keep: list[tuple[int, asyncio.Future[None]]] = []
+        for target, future in self._waiters:
+            if target <= committed:
+                if not future.done():
+                    future.set_result(None)
+            else:
+                keep.append((target, future))
+        self._waiters = keep
+
+    def flush(self, timeout: float = 30.0) -> None:
+        """Block until everything queued so far is committed."""
+        target = self._queued
+        with self._cond:
+            if not self._cond.wait_for(lambda: self._committed >= target, timeout):
+                raise StoreError(f"the call journal did not commit within {timeout:g} s")
+
+    # -- the writer thread ------------------------------------------------------------------------
+
+    def _write(self) -> None:
+        stop = False
+        while not stop:
+            batch = [self._queue.get()]
+            while len(batch) < self.max_batch:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            if batch[-1] is _STOP or _STOP in batch:
+                stop = True
+                batch = [op for op in batch if op is not _STOP]
+            if not batch:
+                continue
+            errors = self._store.apply([writes for _, _, writes in batch])
+            failed = {call: err for (_, call, _), err in zip(batch, errors, strict=True) if err}
+            for call_id, error in failed.items():
+                log.error("call %s: journal write failed: %r", call_id, error)
+            with self._cond:
+                self._failed.update(failed)
+                self._committed = batch[-1][0]
+                self.batches += 1
+                self._cond.notify_all()
+            loop = self._loop
+            if loop is not None and self._waiters:
+                with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits
+                    loop.call_soon_threadsafe(self._wake, batch[-1][0])
+
+    def close(self) -> None:
+        """Commit everything queued, stop the writer, close the database."""
+        if self._closed:
+            return
+        self._closed = True
+        self._queue.put(_STOP)
+        self._thread.join(60.0)
+        if self._reads is not self._store:
+            self._reads.close()
+        self._store.close()
+
+    # -- CallStore: reading -----------------------------------------------------------------------
+
+    def get_call(self, call_id: str) -> CallRecord:
+        self.flush()
+        return self._reads.get_call(call_id)
+
+    def load_state(self, call_id: str) -> CallState:
+        self.flush()
+        return self._reads.load_state(call_id)
+
+    def trace(self, call_id: str) -> list[JsonDict]:
+        self.flush()
+        return self._reads.trace(call_id)
+
+    def results(self, flow: str | None = None) -> list[ResultRecord]:
+        self.flush()
+        return self._reads.results(flow)
+
+    def calls_in_progress(self) -> list[CallRecord]:
+        self.flush()
+        return self._reads.calls_in_progress()

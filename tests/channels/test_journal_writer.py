@@ -1,0 +1,41 @@
+"""JournalWriter: group-committed steps are all in the journal once synced or closed."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+
+from dialscript.runtime import events as e
+from dialscript.runtime.channels import JournalWriter
+from dialscript.runtime.runner import CallRunner
+from dialscript.testing.scenarios.world import load_flow
+
+FLOW = Path(__file__).resolve().parents[2] / "flows" / "support_ivr.flow"
+NOW = datetime(2026, 3, 3, 2, 0, tzinfo=UTC)
+
+
+def test_steps_of_many_calls_are_committed_and_synced(tmp_path: Path) -> None:
+    graph = load_flow(FLOW)
+    journal = JournalWriter(tmp_path / "calls.sqlite")
+
+    async def calls() -> list[str]:
+        ids = []
+        for _ in range(20):
+            runner, _ = CallRunner.start(graph, journal, {"caller": "+86"}, now=NOW,
+                                         channel="ivr")  # fmt: skip
+            runner.feed(e.Digits("2", at=NOW))
+            runner.feed(e.Digits("2", at=NOW))
+            await journal.synced(runner.call_id)
+            ids.append(runner.call_id)
+        return ids
+
+    try:
+        ids = asyncio.run(calls())
+        for call_id in ids:
+            record = journal.get_call(call_id)
+            assert [a.var for a in record.answers] == ["main_menu", "tech_menu"]
+            assert journal.load_state(call_id).trace == journal.trace(call_id)
+        assert journal.batches <= 3 * len(ids)
+    finally:
+        journal.close()
