@@ -84,11 +84,17 @@ def compile_file(
     file = Path(path)
     name = str(path)
     try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = "is not UTF-8 text" if isinstance(error, UnicodeDecodeError) else "cannot be read"
-        diagnostic = Code.DS005.at(Span(name, 1, 1, 1, 1), f"the file {reason}", hint=str(error))
+        data = file.read_bytes()
+    except OSError as error:
+        reason = error.strerror or str(error)
+        diagnostic = Code.DS005.at(Span(name, 1, 1, 1, 1), f"the file cannot be read: {reason}",
+                                   hint="check the file's name and folder")  # fmt: skip
         return Compiled(name, None, [diagnostic], {})
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        shown = {name: data.decode("utf-8", "replace")}
+        return Compiled(name, None, [_not_utf8(name, data, error)], shown)
     if bindings is None:
         try:
             bindings = load_bindings(find_bindings(file))
@@ -97,6 +103,18 @@ def compile_file(
                                        hint=str(error))  # fmt: skip
             return Compiled(name, None, [diagnostic], {name: text})
     return compile_text(text, path=name, bindings=bindings, options=options)
+
+
+def _not_utf8(name: str, data: bytes, error: UnicodeDecodeError) -> Diagnostic:
+    """DS005 at the first byte that is not UTF-8, with the text before it shown."""
+    before = data[: error.start].decode("utf-8")
+    line = before.count("\n") + 1
+    column = len(before) - (before.rfind("\n") + 1) + 1
+    return Code.DS005.at(
+        Span(name, line, column, line, column + 1),
+        "the file is not saved as UTF-8 text",
+        hint="save it again choosing the UTF-8 encoding (in Notepad: Save As, Encoding: UTF-8)",
+    )
 
 
 def find_flow_files(paths: Iterable[Path | str]) -> list[Path]:

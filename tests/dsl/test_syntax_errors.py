@@ -39,12 +39,18 @@ def test_unreadable_file_is_ds005(tmp_path: Path) -> None:
     assert result.diagnostics[0].span.line == 1
 
 
-def test_non_utf8_file_is_ds005(tmp_path: Path) -> None:
-    path = tmp_path / "latin1.flow"
-    path.write_bytes('flow f\nstep a\n  say "caf\xe9"\n  hangup\n'.encode("latin-1"))
-    result = compile_file(path)
+def test_non_utf8_file_is_ds005(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("latin1.flow").write_bytes('flow f\nstep a\n  say "caf\xe9"\n  hangup\n'.encode("latin-1"))
+    result = compile_file("latin1.flow")
     assert [d.code for d in result.diagnostics] == ["DS005"]
-    assert "UTF-8" in result.diagnostics[0].message
+    (diagnostic,) = result.diagnostics
+    assert (diagnostic.span.line, diagnostic.span.column) == (3, 11)
+    rendered = render_all(result.diagnostics, result.sources) + "\n"
+    golden = Path(__file__).parent / "syntax" / "DS005_not_utf8.txt"
+    if UPDATE:
+        golden.write_text(rendered, encoding="utf-8")
+    assert rendered == golden.read_text(encoding="utf-8")
 
 
 def test_route_without_target_points_after_the_arrow() -> None:
