@@ -133,13 +133,22 @@ def _import_all(
             continue
         try:
             text = loader(target)
-        except (OSError, UnicodeDecodeError):
+        except OSError:
             diagnostics.append(
                 Code.DS110.at(
                     item.span,
                     f'cannot find the file "{item.path}"',
                     hint=f"the path is relative to this file's folder: {base}/",
-                )  # fmt: skip
+                )
+            )
+            continue
+        except UnicodeDecodeError:
+            diagnostics.append(
+                Code.DS110.at(
+                    item.span,
+                    f'"{item.path}" is not saved as UTF-8 text',
+                    hint="save it again choosing the UTF-8 encoding",
+                )
             )
             continue
         scope.sources[key] = text
