@@ -170,6 +170,7 @@ def _instrument_server() -> list[float]:
 
 async def main(calls: int, time_scale: float) -> None:
     from dialscript.runtime.channels import (
+        UNUSED_EVENTS,
         CallService,
         FlowLibrary,
         JournalWriter,
@@ -190,7 +191,9 @@ async def main(calls: int, time_scale: float) -> None:
         service = CallService(
             library, store=store, integrations=MemoryIntegrations(), clock=lambda: now
         )
-        server = OutboundServer(service, port=0, linger=1, reply_timeout=30.0)
+        server = OutboundServer(  # as serve-calls builds it
+            service, port=0, linger=1, reply_timeout=30.0, nix_events=UNUSED_EVENTS
+        )
         await server.start()
         rss0 = _rss()
         out: Any = mp.get_context("spawn").Queue()

@@ -43,7 +43,13 @@ from dialscript.runtime.channels import (
     LoadedFlow,
     MemoryIntegrations,
 )
-from dialscript.runtime.channels.service import CHANNEL_VAR, FLOW_VAR, INPUT_PREFIX, LANGUAGE_VAR
+from dialscript.runtime.channels.service import (
+    CHANNEL_VAR,
+    FLOW_VAR,
+    INPUT_PREFIX,
+    LANGUAGE_VAR,
+    UNUSED_EVENTS,
+)
 from dialscript.runtime.esl import ESLError, OutboundServer
 from dialscript.runtime.runner import CallRunner
 from dialscript.runtime.state import CallState
@@ -237,7 +243,7 @@ class EslDriver(CallObserver):
                 assert self._handled is not None
                 self._handled.set()
 
-        self._server = OutboundServer(handler, port=0)
+        self._server = OutboundServer(handler, port=0, nix_events=UNUSED_EVENTS)
         await self._server.start()
         self._fs = FakeFreeSWITCH()
         await self._fs.start()

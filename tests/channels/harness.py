@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from dialscript.runtime.channels import CallService, FlowLibrary, MemoryIntegrations
+from dialscript.runtime.channels import UNUSED_EVENTS, CallService, FlowLibrary, MemoryIntegrations
 from dialscript.runtime.esl import OutboundServer
 from dialscript.runtime.lookups import CannedLookups
 from dialscript.runtime.store import SqliteCallStore
@@ -82,7 +82,9 @@ async def place(
         integrations=rig.integrations,
         clock=lambda: OPEN,
     )
-    async with OutboundServer(service, port=0, allowed_peers=allowed) as server:
+    async with OutboundServer(
+        service, port=0, allowed_peers=allowed, nix_events=UNUSED_EVENTS
+    ) as server:
         async with FakeFreeSWITCH() as fs:
             host, port = server.address
             call = await fs.place_call(

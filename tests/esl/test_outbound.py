@@ -233,3 +233,50 @@ def test_static_socket_replies_only_after_the_app() -> None:
         assert outcome.error is None
         timings[mode] = timings.pop("reply")
     assert timings["static"] >= 0.045 > timings["async"]
+
+
+def test_nixevent_after_myevents_stops_those_events_only() -> None:
+    """As ``mes.c``: nixevent clears types ``myevents`` set; the rest keep flowing."""
+    names: list[str] = []
+
+    async def handler(session: CallSession) -> str | None:
+        with session.events() as stream:
+            await session.answer()
+            digits = await session.play_and_get_digits("ivr/menu.wav", tries=1)
+            await session.hangup("NORMAL_CLEARING")
+            while "CHANNEL_HANGUP_COMPLETE" not in names:
+                names.append((await stream.get(2.0)).name)
+        return digits
+
+    nixed = ("CHANNEL_EXECUTE", "CHANNEL_STATE", "CHANNEL_UNPARK", "DTMF")
+    call, outcome = run(
+        call_through(handler, ScriptedCaller([Press("7")]), server={"nix_events": nixed})
+    )
+    assert outcome.error is None and outcome.value == "7"
+    assert call.commands[:3] == ["connect", "myevents plain", f"nixevent {' '.join(nixed)}"]
+    assert not set(nixed) & set(names)
+    assert names.count("CHANNEL_EXECUTE_COMPLETE") >= 3  # set, answer, pagd (+ socket)
+    assert {"CHANNEL_ANSWER", "CHANNEL_HANGUP", "CHANNEL_HANGUP_COMPLETE"} <= set(names)
+    wire_out = bytes(call.wire_out)
+    assert b"Event-Name: CHANNEL_EXECUTE\n" not in wire_out
+    assert b"Event-Name: DTMF\n" not in wire_out
+    assert call.warnings == []
+
+
+def test_fake_nixevent_follows_the_event_list() -> None:
+    """``nixevent`` on the one event_list: ALL minus a type, nothing to nix, ALL cleared."""
+
+    async def handler(session: CallSession) -> list[str]:
+        conn = session.connection
+        replies = [await conn.nixevent(["CHANNEL_EXECUTE"])]
+        await conn.event("plain", ["ALL"])
+        replies.append(await conn.nixevent(["DTMF"]))
+        with pytest.raises(CommandFailed, match="no keywords"):
+            await conn.command(b"nixevent\n\n")
+        return replies
+
+    call, outcome = run(call_through(handler))
+    assert outcome.error is None
+    assert outcome.value == ["+OK events nixed", "+OK events nixed"]
+    assert call._wanted("CHANNEL_EXECUTE", []) and call._wanted("CUSTOM", [])
+    assert not call._wanted("DTMF", [])

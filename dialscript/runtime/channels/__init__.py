@@ -16,6 +16,7 @@ from .integrations import Integrations, LiveIntegrations, MemoryIntegrations, Se
 from .journal import JournalWriter
 from .render import DigitSpec, channel_value, digit_spec, hangup_cause, spoken
 from .service import (
+    UNUSED_EVENTS,
     CallService,
     FlowLibrary,
     FlowNotFound,
@@ -26,6 +27,7 @@ from .service import (
 
 __all__ = [
     "AGENT_EVENTS",
+    "UNUSED_EVENTS",
     "AgentPort",
     "CallObserver",
     "CallRegistry",

@@ -25,6 +25,7 @@ from dialscript.runtime.channels.service import (
     FLOW_VAR,
     INPUT_PREFIX,
     LANGUAGE_VAR,
+    UNUSED_EVENTS,
     CallService,
     FlowLibrary,
 )
@@ -116,6 +117,7 @@ async def serve_calls(
         port=options.port,
         allowed_peers=options.allow,
         linger=options.linger,
+        nix_events=UNUSED_EVENTS,
     )
     tune_gc()
     try:

@@ -40,6 +40,7 @@ from dialscript.runtime.esl import CallSession, HangupCause
 from dialscript.runtime.store.base import CallStore
 
 __all__ = [
+    "UNUSED_EVENTS",
     "CallService",
     "FlowLibrary",
     "FlowNotFound",
@@ -55,6 +56,35 @@ LANGUAGE_VAR = "dialscript_language"
 CHANNEL_VAR = "dialscript_channel"
 INPUT_PREFIX = "dialscript_input_"
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}\Z")
+
+UNUSED_EVENTS = (
+    "CHANNEL_EXECUTE",
+    "CHANNEL_STATE",
+    "CHANNEL_PARK",
+    "CHANNEL_UNPARK",
+    "CHANNEL_CREATE",
+    "CHANNEL_DESTROY",
+    "CHANNEL_DATA",
+    "CHANNEL_APPLICATION",
+    "CHANNEL_ORIGINATE",
+    "CHANNEL_UUID",
+    "CHANNEL_OUTGOING",
+    "CHANNEL_PROGRESS",
+    "CHANNEL_PROGRESS_MEDIA",
+    "DTMF",
+    "TALK",
+    "NOTALK",
+    "DETECTED_SPEECH",
+)
+"""Event types ``myevents`` turns on that a :class:`CallService` call never reads.
+
+Pass them as ``OutboundServer(nix_events=...)``: the call loop waits only for
+CHANNEL_EXECUTE_COMPLETE (application results, from its channel variables) and
+CHANNEL_HANGUP(_COMPLETE); CHANNEL_ANSWER and CHANNEL_(UN)BRIDGE stay on. Every
+CHANNEL_EXECUTE carries all channel variables (5-25 KB): without it a step
+reads half the bytes. Keys come from ``play_and_get_digits`` variables, not DTMF
+events.
+"""
 
 
 class FlowNotFound(LookupError):

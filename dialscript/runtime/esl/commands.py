@@ -27,6 +27,7 @@ __all__ = [
     "filter_",
     "linger",
     "myevents",
+    "nixevent",
     "nolinger",
     "sendmsg_execute",
     "sendmsg_hangup",
@@ -138,6 +139,13 @@ def myevents(fmt: str = "plain", uuid: str | None = None) -> bytes:
     if uuid is None:
         return build(f"myevents {fmt}")
     return build(f"myevents {check_uuid(uuid)} {fmt}")
+
+
+def nixevent(names: Sequence[str]) -> bytes:
+    """``nixevent NAME...``: stop event types (also those ``myevents`` turned on)."""
+    if not names:
+        raise UnsafeValue("nixevent needs at least one name")
+    return build(f"nixevent {_event_words(names)}")
 
 
 def linger(seconds: int) -> bytes:

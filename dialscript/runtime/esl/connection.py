@@ -326,6 +326,10 @@ class ESLConnection:
         """``myevents``: the controlled channel's events."""
         return await self.command(commands.myevents(fmt, uuid))
 
+    async def nixevent(self, names: Sequence[str]) -> str:
+        """``nixevent NAME...`` (needs ``full``): unsubscribe event types."""
+        return await self.command(commands.nixevent(names))
+
     async def linger(self, seconds: int) -> str:
         """``linger N`` (needs ``full``)."""
         return await self.command(commands.linger(seconds))

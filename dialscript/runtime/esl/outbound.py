@@ -1,7 +1,8 @@
 """Outbound server: FreeSWITCH's ``socket`` application connects here, once per call.
 
 For each allowed peer: ``connect`` (its reply is the unframed CHANNEL_DATA),
-``myevents``, ``linger N``, optional extra subscriptions, expansion disabled
+``myevents``, optionally ``nixevent`` for the types the handler never reads,
+``linger N``, optional extra subscriptions, expansion disabled
 on the channel, then ``await handler(session)``. Each call runs in a task the
 server owns; :meth:`OutboundServer.close` cancels and awaits them.
 """
@@ -49,6 +50,7 @@ class OutboundServer:
         linger: int = 10,
         event_format: str = "plain",
         extra_events: Sequence[str] = (),
+        nix_events: Sequence[str] = (),
         disable_expansion: bool = True,
         connect_timeout: float = 10.0,
         reply_timeout: float = 10.0,
@@ -63,6 +65,9 @@ class OutboundServer:
         self.linger = linger
         self.event_format = event_format
         self.extra_events = tuple(extra_events)
+        self.nix_events = tuple(nix_events)
+        if self.nix_events:
+            commands.nixevent(self.nix_events)  # validate early
         self.disable_expansion = disable_expansion
         self.connect_timeout = connect_timeout
         self.reply_timeout = reply_timeout
@@ -160,6 +165,8 @@ class OutboundServer:
             reply = await conn.send(commands.connect(), timeout=self.connect_timeout)
             session = CallSession(conn, Event.from_encoded_headers(reply.headers))
             await conn.myevents(self.event_format)
+            if self.nix_events:
+                await conn.nixevent(self.nix_events)
             await conn.linger(self.linger)
             if self.extra_events:
                 await conn.event(self.event_format, self.extra_events)

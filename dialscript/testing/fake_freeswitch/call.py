@@ -29,7 +29,6 @@ _WHERE_EXEC = ("switch_core_session.c", "switch_core_session_exec", 2944)
 _WHERE_DONE = ("switch_core_session.c", "switch_core_session_exec", 2967)
 _WHERE_HANGUP = ("switch_channel.c", "switch_channel_perform_hangup", 3445)
 _WHERE_STATE = ("switch_channel.c", "switch_channel_perform_set_running_state", 2408)
-_MY_EVENTS = frozenset({"DTMF", "DETECTED_SPEECH", "TALK", "NOTALK"})
 
 
 class FakeCall(CommandHandling):
@@ -75,6 +74,7 @@ class FakeCall(CommandHandling):
         self.transferred_to: str | None = None
         self._done = asyncio.Event()
         self._events: set[str] = set()
+        self._all_except: set[str] | None = None  # `event ALL`: every type but these
         self._myevents = False
         self._format = "plain"
         self._park_pending = False
@@ -214,11 +214,11 @@ class FakeCall(CommandHandling):
     # -- events -----------------------------------------------------------------------------------
 
     def _wanted(self, name: str, headers: Headers) -> bool:
-        if name == "BACKGROUND_JOB":
-            return name in self._events or "ALL" in self._events
-        if name in self._events or "ALL" in self._events:
+        # One event_list for `event`, `myevents` and `nixevent`; every event the fake
+        # emits is this session's, so the myevents uuid restriction never drops one.
+        if name in self._events:
             return True
-        return self._myevents and (name.startswith("CHANNEL_") or name in _MY_EVENTS)
+        return self._all_except is not None and name not in self._all_except
 
     async def emit(self, headers: Headers, body: bytes | None = None) -> None:
         """Send an event to the app if its subscriptions want it; publish it to listeners."""

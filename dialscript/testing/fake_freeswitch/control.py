@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .call import FakeCall
     from .server import FakeFreeSWITCH
 
-__all__ = ["FULL_ONLY", "CommandHandling"]
+__all__ = ["FULL_ONLY", "MY_EVENTS", "CommandHandling"]
 
 FULL_ONLY = frozenset(
     {
@@ -39,6 +39,40 @@ FULL_ONLY = frozenset(
 )
 """Commands a socket without ``full`` answers with ``-ERR command not found`` (``mes.c:2236``)."""
 
+MY_EVENTS = frozenset(
+    {
+        "CHANNEL_ANSWER",
+        "CHANNEL_APPLICATION",
+        "CHANNEL_BRIDGE",
+        "CHANNEL_CREATE",
+        "CHANNEL_DATA",
+        "CHANNEL_DESTROY",
+        "CHANNEL_EXECUTE",
+        "CHANNEL_EXECUTE_COMPLETE",
+        "CHANNEL_HANGUP",
+        "CHANNEL_HANGUP_COMPLETE",
+        "CHANNEL_ORIGINATE",
+        "CHANNEL_UUID",
+        "CHANNEL_OUTGOING",
+        "CHANNEL_PARK",
+        "CHANNEL_PROGRESS",
+        "CHANNEL_PROGRESS_MEDIA",
+        "CHANNEL_STATE",
+        "CHANNEL_UNBRIDGE",
+        "CHANNEL_UNPARK",
+        "DETECTED_SPEECH",
+        "DTMF",
+        "NOTALK",
+        "TALK",
+    }  # fmt: skip
+)
+"""The event types ``myevents`` switches on (``mes.c``, the ``myevents`` branch).
+
+They go into the same per-listener ``event_list`` as ``event`` subscriptions, so
+``nixevent`` turns any of them off again; the session's ``Unique-ID`` restriction
+(``LFLAG_MYEVENTS``) stays.
+"""
+
 
 class CommandHandling:
     """Command dispatch for a fake call; the I/O and app execution live in ``FakeCall``."""
@@ -55,6 +89,7 @@ class CommandHandling:
     linger: int | None
     on_connected: Callable[[FakeCall], None] | None
     _events: set[str]
+    _all_except: set[str] | None
     _myevents: bool
     _format: str
     _park_pending: bool
@@ -128,6 +163,7 @@ class CommandHandling:
             self.warnings.append("xml events are not modelled; sending plain")
             self._format = "plain"
         self._myevents = True
+        self._events.update(MY_EVENTS)
         self._park_pending = True
         await self._reply("+OK Events Enabled")
 
@@ -138,15 +174,38 @@ class CommandHandling:
             return
         fmt = words[0] if words[0] in ("plain", "json", "xml") else "plain"
         self._format = "json" if fmt == "json" else "plain"
-        self._events.update(w for w in words[1:] if w not in ("plain", "json", "xml"))
+        for word in words[1:]:
+            if word == "ALL":
+                self._all_except = set()
+            elif word not in ("plain", "json", "xml"):
+                self._events.add(word)
         await self._reply(f"+OK event listener enabled {fmt}")
 
     async def _cmd_nixevent(self, cmd: wire.Command) -> None:
-        self._events.difference_update(cmd.rest.split())
+        """Clear event types from the one ``event_list`` (``mes.c``, ``nixevent``).
+
+        Whether they came from ``event`` or ``myevents``: after ``myevents``,
+        ``nixevent CHANNEL_EXECUTE`` stops that event and keeps the rest (and the
+        session's uuid restriction). ``nixevent ALL`` clears everything; nixing
+        one type while ``ALL`` is on leaves every other type on.
+        """
+        words = cmd.rest.split()
+        if not words:
+            await self._reply("-ERR no keywords supplied")
+            return
+        for word in words:
+            if word == "ALL":
+                self._events.clear()
+                self._all_except = None
+                continue
+            self._events.discard(word)
+            if self._all_except is not None:
+                self._all_except.add(word)
         await self._reply("+OK events nixed")
 
     async def _cmd_noevents(self, cmd: wire.Command) -> None:
         self._events.clear()
+        self._all_except = None
         self._myevents = False
         await self._reply("+OK no longer listening for events")
 
