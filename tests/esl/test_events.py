@@ -113,3 +113,28 @@ def test_url_decode_is_fs_compatible() -> None:
     assert url_decode("a+b%20c") == "a+b c"
     assert url_decode("%zz%4") == "%zz%4"
     assert url_decode("%C3") == "\ufffd"
+
+
+def test_lazy_lookups_agree_with_the_full_split() -> None:
+    """Looking a header up in the unsplit block gives the first value of the full split."""
+    for data in recordings.all_event_frames():
+        frame = FrameReader().feed(data)[0]
+        if frame.content_type != "text/event-plain":
+            continue
+        event = Event.from_frame(frame)
+        first: dict[str, str] = {}
+        for name, value in Event.from_frame(frame).items():
+            first.setdefault(name, value)
+        for name, value in first.items():
+            assert event.get(name) == value and event[name] == value and name in event
+        assert event.get("No-Such-Header") is None and "No-Such-Header" not in event
+        assert event.get("Event-Name:") is None and event.get("") is None
+
+
+def test_lazy_plain_event_edge_lines() -> None:
+    event = Event.from_plain(b"Event-Name: X\nA:no-space\nB:   spaced\nC: x: y\nA: second\n\n")
+    assert (event["A"], event["B"], event["C"]) == ("no-space", "spaced", "x: y")
+    assert event.get_all("A") == ["no-space", "second"]
+    for bad in (b"Event-Name: X\nno colon here\n\n", b"Event-Name: X\n: no name\n\n"):
+        with pytest.raises(ProtocolError, match="without a name"):
+            Event.from_plain(bad)
