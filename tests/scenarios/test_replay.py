@@ -57,3 +57,28 @@ def test_changed_flow_lists_the_calls_that_differ(journal: Path, tmp_path: Path)
     assert len(differences) == 1
     assert differences[0].changes[0].startswith("path: why -> goodbye after rate")
     assert "result reason: 'delivery' -> None" in differences[0].changes
+
+
+def test_journal_state_column_has_no_trace_and_replay_reads_the_trace_table(
+    journal: Path,
+) -> None:
+    import json
+    import sqlite3
+
+    db = sqlite3.connect(journal)
+    try:
+        states = [json.loads(row[0]) for row in db.execute("SELECT state FROM calls")]
+        traced = db.execute("SELECT COUNT(*) FROM trace").fetchone()[0]
+    finally:
+        db.close()
+    assert states and all(state["trace"] == [] for state in states)
+    assert traced > 0
+    graph = load_flow(Path("flows/nps_survey.flow"))
+    calls = read_calls(journal, graph)
+    assert all(call.steps for call in calls)
+    store = SqliteCallStore(journal)
+    try:
+        ids = [call.call_id for call in calls]
+        assert all(store.load_state(i).trace == store.trace(i) != [] for i in ids)
+    finally:
+        store.close()

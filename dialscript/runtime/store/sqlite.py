@@ -1,7 +1,7 @@
 """The SQLite call journal: stdlib sqlite3, WAL, one transaction per step.
 
 Schema (see docs/runtime.md): `calls` (one row per call, with the state JSON
-for resuming), `answers` (the audit trail, `superseded` set
+for resuming, stored without its trace), `answers` (the audit trail, `superseded` set
 by Back) and `trace` (what the interpreter did, step by step; `load_state` puts it back
 into a state journaled without it).  `step_statements` / `apply` let a journal writer
 commit the steps of many calls in one transaction (group commit).
@@ -9,6 +9,7 @@ commit the steps of many calls in one transaction (group commit).
 
 from __future__ import annotations
 
+import copy
 import json
 import sqlite3
 import uuid
@@ -80,9 +81,22 @@ def _json(value: Any) -> str:
 
 
 def _state_json(state: CallState) -> str:
-    """The state for resuming.  It still carries its trace: `dialscript replay` reads
-    recorded calls from this column alone (see `load_state` for a trace-less state)."""
-    return state.to_json()
+    """The state for resuming, without its trace: the trace table holds every entry
+    (`load_state` puts it back; `dialscript replay` reads it with `read_trace`).  A step's
+    cost no longer grows with the length of the call."""
+    if not state.trace:
+        return state.to_json()
+    bare = copy.copy(state)
+    bare.trace = []
+    return bare.to_json()
+
+
+def read_trace(db: sqlite3.Connection, call_id: str) -> list[JsonDict]:
+    """A call's trace entries from the `trace` table, in order."""
+    rows = db.execute(
+        "SELECT entry FROM trace WHERE call_id = ? ORDER BY seq", (call_id,)
+    ).fetchall()
+    return [json.loads(row[0]) for row in rows]
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,10 +306,7 @@ class SqliteCallStore:
         return state
 
     def trace(self, call_id: str) -> list[JsonDict]:
-        rows = self._db.execute(
-            "SELECT entry FROM trace WHERE call_id = ? ORDER BY seq", (call_id,)
-        ).fetchall()
-        return [json.loads(row[0]) for row in rows]
+        return read_trace(self._db, call_id)
 
     def results(self, flow: str | None = None) -> list[ResultRecord]:
         query = "SELECT * FROM calls" + (" WHERE flow = ?" if flow else "") + " ORDER BY started"

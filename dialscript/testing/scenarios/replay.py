@@ -1,7 +1,7 @@
 """Replay: re-run recorded calls against a changed flow and list those that would now differ.
 
 Calls come from a call journal (SQLite, as written by `SqliteCallStore`: each
-call's state holds its trace and answers) or from JSON lines, one call per line:
+call's state holds its answers, the trace table its trace) or from JSON lines, one call per line:
 either a journal row (`{"id", "inputs", "state", ...}`) or an exact record
 `{"call_id", "flow", "inputs", "channel", "language", "started", "events": [...],
 "steps", "outcome", "results"}` with events as `event_to_dict` writes them.
@@ -24,6 +24,7 @@ from dialscript.graph.flowgraph import FlowGraph
 from dialscript.runtime import events as e
 from dialscript.runtime.interpreter import Channel, feed, start
 from dialscript.runtime.state import CallState
+from dialscript.runtime.store.sqlite import read_trace
 
 JsonDict = dict[str, Any]
 _INVALID = "\ufffd"  # an answer no question accepts: stands for an invalid answer not recorded
@@ -172,8 +173,15 @@ def read_journal(path: Path, graph: FlowGraph | None = None) -> list[RecordedCal
     db.row_factory = sqlite3.Row
     try:
         rows = db.execute("SELECT id, inputs, started, state FROM calls ORDER BY started, id")
-        return [_from_state(row["id"], json.loads(row["inputs"]), CallState.from_json(row["state"]),
-                            row["started"], graph) for row in rows]  # fmt: skip
+        calls = []
+        for row in rows.fetchall():
+            state = CallState.from_json(row["state"])
+            # The state column is journaled without its trace; the trace table has it all
+            # (journals written before that still carry it in the state).
+            state.trace = read_trace(db, row["id"]) or state.trace
+            calls.append(_from_state(row["id"], json.loads(row["inputs"]), state,
+                                     row["started"], graph))  # fmt: skip
+        return calls
     finally:
         db.close()
 
