@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -68,6 +69,10 @@ def test_random_events_never_raise(events: list[e.Event], channel: str) -> None:
         state, _ = feed(GRAPH, state, event)
         check_valid(GRAPH, state)
     assert CallState.from_json(state.to_json()) == state
+    # pydantic-core's one-pass JSON is the text json.dumps wrote before
+    assert state.to_json() == json.dumps(
+        state.model_dump(), ensure_ascii=False, separators=(",", ":")
+    )
 
 
 @cache
