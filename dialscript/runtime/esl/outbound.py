@@ -185,10 +185,12 @@ class OutboundServer:
             await self._finish(conn)
 
     async def _finish(self, conn: ESLConnection) -> None:
-        if not conn.closed and not conn.disconnected:
-            try:
-                await conn.exit(timeout=self.exit_timeout)
-                await conn.wait_closed(self.exit_timeout)
-            except ESLError as exc:
-                log.debug("exit did not complete cleanly: %s", exc)
-        await conn.close()
+        try:
+            if not conn.closed and not conn.disconnected:
+                try:
+                    await conn.exit(timeout=self.exit_timeout)
+                    await conn.wait_closed(self.exit_timeout)
+                except ESLError as exc:
+                    log.debug("exit did not complete cleanly: %s", exc)
+        finally:
+            await conn.close()  # even when the server is closing and cancelled the call
