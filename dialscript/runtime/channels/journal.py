@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 
 _Op = tuple[int, str, list[Statement]]  # (seq, call id, writes)
 _STOP: _Op = (-1, "", [])
+_STOP_LIST: list[_Op] = [_STOP]
 
 
 class JournalWriter:
@@ -63,7 +64,10 @@ class JournalWriter:
         self.max_batch = max_batch
         self._store = SqliteCallStore(path)
         self._reads = self._store if self.path == ":memory:" else SqliteCallStore(path)
-        self._queue: queue.SimpleQueue[_Op] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[list[_Op]] = queue.SimpleQueue()
+        self._pending: list[_Op] = []  # queued on the loop, handed over once per iteration
+        self._handoff_lock = threading.Lock()
+        self._handoff_scheduled = False
         self._seq = itertools.count(1)
         self._queued = 0  # highest seq queued (event loop thread)
         self._last: dict[str, int] = {}  # call id -> its highest queued seq
@@ -117,7 +121,29 @@ class JournalWriter:
                 self._loop = asyncio.get_running_loop()
         seq = next(self._seq)
         self._queued = self._last[call_id] = seq
-        self._queue.put((seq, call_id, writes))
+        loop = self._loop
+        if loop is None:
+            self._queue.put([(seq, call_id, writes)])
+            return
+        # One hand-over (and one wake-up of the writer thread) per event-loop iteration,
+        # however many steps were taken in it: each wake-up costs a context switch and
+        # GIL hand-offs on the loop's core.
+        with self._handoff_lock:
+            self._pending.append((seq, call_id, writes))
+            if self._handoff_scheduled:
+                return
+            self._handoff_scheduled = True
+        try:
+            loop.call_soon(self._handoff)
+        except RuntimeError:  # the loop is closed: hand over now
+            self._handoff()
+
+    def _handoff(self) -> None:
+        with self._handoff_lock:
+            pending, self._pending = self._pending, []
+            self._handoff_scheduled = False
+        if pending:
+            self._queue.put(pending)
 
     def _check(self, call_id: str) -> None:
         error = self._failed.get(call_id)
@@ -154,6 +180,7 @@ class JournalWriter:
     def flush(self, timeout: float = 30.0) -> None:
         """Block until everything queued so far is committed."""
         target = self._queued
+        self._handoff()
         with self._cond:
             if not self._cond.wait_for(lambda: self._committed >= target, timeout):
                 raise StoreError(f"the call journal did not commit within {timeout:g} s")
@@ -163,10 +190,10 @@ class JournalWriter:
     def _write(self) -> None:
         stop = False
         while not stop:
-            batch = [self._queue.get()]
+            batch = list(self._queue.get())
             while len(batch) < self.max_batch:
                 try:
-                    batch.append(self._queue.get_nowait())
+                    batch.extend(self._queue.get_nowait())
                 except queue.Empty:
                     break
             if batch[-1] is _STOP or _STOP in batch:
@@ -193,7 +220,8 @@ class JournalWriter:
         if self._closed:
             return
         self._closed = True
-        self._queue.put(_STOP)
+        self._handoff()
+        self._queue.put(_STOP_LIST)
         self._thread.join(60.0)
         if self._reads is not self._store:
             self._reads.close()
