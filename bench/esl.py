@@ -1,6 +1,6 @@
 """1,000 concurrent survey calls through `serve-calls`' machinery against a fake FreeSWITCH.
 
-Run: ``.venv/bin/python bench/esl.py [--calls 1000] [--time-scale 0.3]``.
+Run: ``.venv/bin/python bench/esl.py [--calls 1000] [--time-scale 0.3] [--ramp 0]``.
 
 This process runs the OutboundServer + CallService (the NPS survey over ESL,
 journaled to SQLite through the group-committing JournalWriter, with the GC
@@ -13,7 +13,15 @@ questions, about 12 applications per call). Printed beside each other:
 * calls/s over the whole batch, and the peak number of live calls;
 * added latency per step: from the fake writing an application's
   CHANNEL_EXECUTE_COMPLETE to it reading our next ``sendmsg`` (decode, interpreter,
-  journal commit, command build, both loopback hops), p50/p99;
+  journal commit, command build, both loopback hops), p50/p99. The first such
+  interval of a call is its set-up (the handler starts: flow lookup, interpreter
+  start, first journal row, then ``answer``); it is reported on its own line, and
+  "per step" counts the steps after it (all intervals are printed too);
+* pacing: ``--ramp S`` places the calls evenly over S seconds (a dialer's
+  calls-per-second limit) instead of all at once; the calls still overlap (the
+  peak number of live calls is printed). ``--ramp 0``, the default, is the old
+  all-at-once start: every call then runs the same script with the same timing in
+  lockstep, so each step's events reach the server as one burst;
 * memory per live call: RSS growth of this process at the peak / live calls;
 * baseline: a bare asyncio request/reply round trip on loopback, same run.
 
@@ -69,16 +77,22 @@ def pct(values: list[float], q: float) -> float:
 # ---------------------------------------------------------------- the fake, in its own process
 
 
-def fake_process(address: tuple[str, int], calls: int, time_scale: float, out: Any) -> None:
+def fake_process(
+    address: tuple[str, int], calls: int, time_scale: float, ramp: float, out: Any
+) -> None:
     _pin(1)
-    out.put(asyncio.run(_fake_main(address, calls, time_scale)))
+    out.put(asyncio.run(_fake_main(address, calls, time_scale, ramp)))
 
 
-async def _fake_main(address: tuple[str, int], calls: int, time_scale: float) -> dict[str, Any]:
+async def _fake_main(
+    address: tuple[str, int], calls: int, time_scale: float, ramp: float
+) -> dict[str, Any]:
     from dialscript.testing.fake_freeswitch import FakeFreeSWITCH, Press, ScriptedCaller
     from dialscript.testing.fake_freeswitch.call import FakeCall
 
     latencies: list[float] = []
+    setups: list[float] = []
+    measured: set[int] = set()
     completed_at: dict[int, float] = {}
     original_complete = FakeCall._complete
     original_handle = FakeCall._handle
@@ -91,7 +105,12 @@ async def _fake_main(address: tuple[str, int], calls: int, time_scale: float) ->
         if cmd.verb == "sendmsg":
             sent = completed_at.pop(id(self), None)
             if sent is not None:
-                latencies.append((time.perf_counter() - sent) * 1000)
+                took = (time.perf_counter() - sent) * 1000
+                if id(self) in measured:
+                    latencies.append(took)
+                else:  # the call's first interval: its set-up
+                    measured.add(id(self))
+                    setups.append(took)
         await original_handle(self, cmd)
 
     FakeCall._complete = timed_complete  # type: ignore[method-assign]
@@ -102,14 +121,18 @@ async def _fake_main(address: tuple[str, int], calls: int, time_scale: float) ->
         for i in range(calls):
             caller = ScriptedCaller([Press("1"), Press("5#"), Press("3")])
             placed.append(await fs.place_call(*address, caller=caller, variables=INPUTS))
-            if i % 50 == 49:
+            if ramp > 0:
+                await asyncio.sleep(
+                    max(0.0, started + ramp * (i + 1) / calls - time.perf_counter())
+                )
+            elif i % 50 == 49:
                 await asyncio.sleep(0.005)  # let the accept backlog drain
         await asyncio.wait_for(asyncio.gather(*(c.finished(90.0) for c in placed)), 100.0)
         wall = time.perf_counter() - started
         failures = [c.warnings for c in placed if c.warnings]
     cpu = resource.getrusage(resource.RUSAGE_SELF)
-    return {"wall": wall, "latencies": latencies, "failures": failures[:3], "calls": calls,
-            "cpu": cpu.ru_utime + cpu.ru_stime}  # fmt: skip
+    return {"wall": wall, "latencies": latencies, "setups": setups, "failures": failures[:3],
+            "calls": calls, "cpu": cpu.ru_utime + cpu.ru_stime}  # fmt: skip
 
 
 # ---------------------------------------------------------------- baseline
@@ -143,11 +166,16 @@ async def baseline_round_trip(n: int = 3000) -> list[float]:
 # ---------------------------------------------------------------- the server side (this process)
 
 
-def _instrument_server() -> list[float]:
-    """Bench-only: stamp each CHANNEL_EXECUTE_COMPLETE as decoded, measure to the next sendmsg."""
+def _instrument_server() -> tuple[list[float], list[float]]:
+    """Bench-only: stamp each CHANNEL_EXECUTE_COMPLETE as decoded, measure to the next sendmsg.
+
+    Returns (steps, set-ups): a connection's first interval is its call set-up.
+    """
     from dialscript.runtime.esl import ESLConnection
 
     inside: list[float] = []
+    setups: list[float] = []
+    measured: set[int] = set()
     stamps: dict[int, float] = {}
     on_event, send = ESLConnection._on_event, ESLConnection.send
 
@@ -160,15 +188,25 @@ def _instrument_server() -> list[float]:
         if data.startswith(b"sendmsg"):
             stamp = stamps.pop(id(self), None)
             if stamp is not None:
-                inside.append((time.perf_counter() - stamp) * 1000)
+                took = (time.perf_counter() - stamp) * 1000
+                if id(self) in measured:
+                    inside.append(took)
+                else:
+                    measured.add(id(self))
+                    setups.append(took)
         return await send(self, data, timeout=timeout)
 
     ESLConnection._on_event = timed_on_event  # type: ignore[method-assign]
     ESLConnection.send = timed_send  # type: ignore[method-assign]
-    return inside
+    return inside, setups
 
 
-async def main(calls: int, time_scale: float) -> None:
+def _line(label: str, values: list[float]) -> str:
+    return (f"{label} (n={len(values)}): p50 {pct(values, 0.5):.3f} ms"
+            f"  p99 {pct(values, 0.99):.3f} ms  max {max(values, default=0):.3f} ms")  # fmt: skip
+
+
+async def main(calls: int, time_scale: float, ramp: float) -> None:
     from dialscript.runtime.channels import (
         UNUSED_EVENTS,
         CallService,
@@ -180,7 +218,7 @@ async def main(calls: int, time_scale: float) -> None:
     from dialscript.runtime.esl import OutboundServer
 
     _pin(0)
-    inside = _instrument_server()
+    inside, inside_setups = _instrument_server()
     base = await baseline_round_trip()
     with tempfile.TemporaryDirectory() as tmp:
         store = JournalWriter(Path(tmp) / "calls.sqlite")  # the journal serve-calls uses
@@ -196,9 +234,10 @@ async def main(calls: int, time_scale: float) -> None:
         )
         await server.start()
         rss0 = _rss()
+        cpu0 = resource.getrusage(resource.RUSAGE_SELF)
         out: Any = mp.get_context("spawn").Queue()
         proc = mp.get_context("spawn").Process(
-            target=fake_process, args=(server.address, calls, time_scale, out)
+            target=fake_process, args=(server.address, calls, time_scale, ramp, out)
         )
         proc.start()
         peak_calls, peak_rss = 0, rss0
@@ -210,6 +249,7 @@ async def main(calls: int, time_scale: float) -> None:
                 peak_calls, peak_rss = server.active_calls, _rss()
             with contextlib.suppress(Exception):
                 result = out.get_nowait()
+        cpu1 = resource.getrusage(resource.RUSAGE_SELF)
         proc.join(5)
         if proc.is_alive():
             proc.kill()
@@ -219,17 +259,25 @@ async def main(calls: int, time_scale: float) -> None:
     if result is None:
         raise SystemExit("the fake FreeSWITCH did not report in time")
     lat: list[float] = result["latencies"]
+    setups: list[float] = result["setups"]
     completed = sum(1 for r in records if r.outcome == "completed")
     print(f"calls: {calls} (NPS survey over ESL, 3 questions), journaled completed: {completed}")
-    print(f"wall: {result['wall']:.2f}s  calls/s: {calls / result['wall']:.0f}"
-          f"  (fake time scale {time_scale})")  # fmt: skip
+    pacing = (f"placed evenly over {ramp:g} s ({calls / ramp:.0f} calls/s)" if ramp > 0
+              else "all placed at once (lockstep)")  # fmt: skip
+    print(f"PACING: {pacing}; fake time scale {time_scale} (real s per simulated s)")
+    print(f"wall: {result['wall']:.2f}s  calls/s: {calls / result['wall']:.0f}")
     print(f"peak live calls: {peak_calls}")
-    print(f"added latency per step (n={len(lat)}): p50 {pct(lat, 0.5):.3f} ms"
-          f"  p99 {pct(lat, 0.99):.3f} ms  max {max(lat, default=0):.3f} ms")  # fmt: skip
-    print(f"  of which inside dialscript (event decoded -> next command written, n={len(inside)}):"
-          f" p50 {pct(inside, 0.5):.3f} ms  p99 {pct(inside, 0.99):.3f} ms")  # fmt: skip
+    print(_line("added latency per step, seen by the fake", lat))
+    print(_line("  inside dialscript (event decoded -> next command written)", inside))
+    print(_line("call set-up (first interval), seen by the fake", setups))
+    print(_line("  inside dialscript", inside_setups))
+    print(_line("all intervals, inside dialscript", inside + inside_setups))
     own = resource.getrusage(resource.RUSAGE_SELF)
+    busy = (cpu1.ru_utime + cpu1.ru_stime) - (cpu0.ru_utime + cpu0.ru_stime)
+    intervals = len(inside) + len(inside_setups)
+    per_step = busy / max(intervals, 1) * 1000
     print(f"CPU seconds: dialscript {own.ru_utime + own.ru_stime:.2f}"
+          f" ({busy:.2f} while the calls ran: {per_step:.3f} ms per step)"
           f"  fake FreeSWITCH {result['cpu']:.2f}  (wall {result['wall']:.2f})")  # fmt: skip
     print(f"baseline asyncio round trip (n={len(base)}): p50 {pct(base, 0.5):.3f} ms"
           f"  p99 {pct(base, 0.99):.3f} ms")  # fmt: skip
@@ -245,5 +293,7 @@ if __name__ == "__main__":
     parser.add_argument("--calls", type=int, default=1000)
     parser.add_argument("--time-scale", type=float, default=0.3,
                         help="real seconds per simulated second in the fake")  # fmt: skip
+    parser.add_argument("--ramp", type=float, default=0.0,
+                        help="place the calls evenly over S seconds (0: at once)")  # fmt: skip
     args = parser.parse_args()
-    asyncio.run(main(args.calls, args.time_scale))
+    asyncio.run(main(args.calls, args.time_scale, args.ramp))
