@@ -151,3 +151,16 @@ def test_fake_events_have_the_recorded_layout() -> None:
     notices = [f for f in frames if f.content_type == "text/disconnect-notice"]
     assert [n.get("Content-Disposition") for n in notices] == ["linger", "disconnect"]
     assert notices[1].body == wire.GOODBYE and len(wire.GOODBYE) == 67
+
+
+def test_fast_url_encode_matches_the_per_byte_rules() -> None:
+    """The regexp (and cached) encoder gives the bytes of the per-byte reference."""
+    import random
+
+    rng = random.Random(7)
+    alphabet = [0x25, 0x41, 0x66, 0x67, 0x30, 0x20, 0x0A, 0x0D, 0xFF, 0x7E, 0x7F, 0x2B, 0x5C]
+    for _ in range(20000):
+        raw = bytes(rng.choice([*alphabet, rng.randrange(256)]) for _ in range(rng.randint(0, 12)))
+        assert wire.fs_url_encode(raw) == wire._fs_url_encode_per_byte(raw), raw
+        text = raw.decode("utf-8", "replace")
+        assert wire.fs_url_encode(text) == wire._fs_url_encode_per_byte(text), text

@@ -8,8 +8,10 @@ with :mod:`dialscript.runtime.esl`, so the double cannot hide a client bug.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 __all__ = [
     "GOODBYE",
@@ -45,11 +47,40 @@ def fs_url_encode(value: str | bytes) -> str:
     >>> fs_url_encode("José 50%41 x+y ::1")
     'Jos%C3%A9%2050%41%20x%2By%20%3A%3A1'
     """
+    if isinstance(value, str):
+        return _encode_text(value)
+    return _NEEDS_ENCODING.sub(_percent, value).decode("ascii")
+
+
+@lru_cache(maxsize=1 << 16)
+def _encode_text(value: str) -> str:
+    # Every event repeats the channel's variables: most values were encoded before.
+    return _NEEDS_ENCODING.sub(_percent, value.encode("utf-8")).decode("ascii")
+
+
+_NEEDS_ENCODING = re.compile(
+    b"%(?![0-9A-Fa-f]{2})|["
+    + b"".join(
+        re.escape(bytes([b]))
+        for b in range(256)
+        if b != 0x25 and (b < 0x20 or b > 0x7E or b in _ENCODE_SET)
+    )  # fmt: skip
+    + b"]"
+)
+"""The bytes :func:`fs_url_encode` replaces: one regexp pass in C, not a loop per byte."""
+
+
+def _percent(match: re.Match[bytes]) -> bytes:
+    return b"%%%02X" % match.group()[0]
+
+
+def _fs_url_encode_per_byte(value: str | bytes) -> str:
+    """The per-byte reference for :func:`fs_url_encode` (kept for its tests)."""
     data = value.encode("utf-8") if isinstance(value, str) else value
     out: list[str] = []
     n = len(data)
     for i, byte in enumerate(data):
-        if byte == 0x25 and i + 2 < n + 0 and data[i + 1] in _HEX and data[i + 2] in _HEX:
+        if byte == 0x25 and i + 2 < n and data[i + 1] in _HEX and data[i + 2] in _HEX:
             out.append("%")
         elif byte < 0x20 or byte > 0x7E or byte in _ENCODE_SET:
             out.append(f"%{byte:02X}")
