@@ -230,6 +230,9 @@ async def collect_digits(
             await host.pause(1.0)
             continue
         assert isinstance(action, Press)
+        think = host.caller.think_time()
+        if think:
+            await host.pause(think)  # the caller takes a moment before keying
         await _press(host, action.digits)
         digits, used = "", None
         for digit in action.digits:

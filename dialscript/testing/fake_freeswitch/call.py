@@ -131,6 +131,9 @@ class FakeCall(CommandHandling):
         self.channel.set_var("current_application_data", self._socket_data)
         self.channel.set_var("current_application", "socket")
         self.channel.set_var("socket_host", host)
+        ring = self.caller.ring_time()
+        if ring:
+            await self.pause(ring)  # the call rings until it is picked up, then reaches `socket`
         try:
             reader, writer = await asyncio.open_connection(host, port)
         except OSError as exc:

@@ -11,10 +11,20 @@ application (any app if ``app`` is ``None``) wherever it sits in the list.
 A live caller (a scenario driver) passes ``on_input``: once the script is spent,
 each input try awaits it for the caller's reaction, step by step; ``on_outcome``
 likewise decides, when a ``bridge`` or queue starts, what it meets.
+
+Timing (simulated seconds, scaled by the fake's ``time_scale`` like every prompt):
+by default a caller reacts the instant a prompt has played and the call reaches the
+socket app at once, so callers running the same script stay in lockstep. ``think``
+``(min_s, max_s)`` makes the caller take a uniform random time in that range after
+each prompt before its keys (a person presses 1-4 s after a prompt ends); ``ring``
+``(min_s, max_s)`` delays the pickup of the call (a few rings) before the ``socket``
+app dials in. Both draw from one ``random.Random(seed)`` per caller: ring first,
+then one think time per keyed answer, so a seed gives the same timings every run.
 """
 
 from __future__ import annotations
 
+import random
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -85,7 +95,10 @@ class ScriptedCaller:
     ``bridge_outcome`` is what a ``bridge`` meets: ``"answer"`` or a hangup
     cause such as ``"USER_BUSY"``. ``answer_originate`` controls whether an
     ``originate`` placed through the inbound side is answered. ``on_input`` and
-    ``on_outcome`` make the caller live (see the module docstring).
+    ``on_outcome`` make the caller live (see the module docstring). ``think`` and
+    ``ring`` are ``(min_s, max_s)`` ranges of simulated seconds drawn from
+    ``random.Random(seed)`` (see the module docstring); ``(0, 0)``, the default,
+    draws nothing and keeps the lockstep timing.
     """
 
     def __init__(
@@ -96,7 +109,13 @@ class ScriptedCaller:
         originate_result: str = "answer",
         on_input: InputHook | None = None,
         on_outcome: OutcomeHook | None = None,
+        think: tuple[float, float] = (0.0, 0.0),
+        ring: tuple[float, float] = (0.0, 0.0),
+        seed: int | None = None,
     ) -> None:
+        self.think = _delay_range("think", think)
+        self.ring = _delay_range("ring", ring)
+        self._rng = random.Random(seed)
         self._queue: deque[Action] = deque()
         self._triggers: list[HangUpDuring] = []
         for action in actions:
@@ -109,6 +128,18 @@ class ScriptedCaller:
         self.on_input = on_input
         self.on_outcome = on_outcome
         self._starts: dict[str | None, int] = {}
+
+    def _draw(self, bounds: tuple[float, float]) -> float:
+        low, high = bounds
+        return self._rng.uniform(low, high) if high > 0 else 0.0
+
+    def ring_time(self) -> float:
+        """Simulated seconds the call rings before it is picked up (drawn once per call)."""
+        return self._draw(self.ring)
+
+    def think_time(self) -> float:
+        """Simulated seconds before the caller keys its next answer (a fresh draw each time)."""
+        return self._draw(self.think)
 
     @property
     def remaining(self) -> list[Action]:
@@ -161,6 +192,13 @@ class ScriptedCaller:
             self._queue.popleft()
             return head
         return None
+
+
+def _delay_range(name: str, bounds: tuple[float, float]) -> tuple[float, float]:
+    low, high = (float(b) for b in bounds)
+    if not 0.0 <= low <= high:
+        raise ValueError(f"{name} must be (min_s, max_s) with 0 <= min_s <= max_s, not {bounds!r}")
+    return low, high
 
 
 @dataclass(frozen=True, slots=True)
