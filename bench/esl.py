@@ -1,6 +1,26 @@
 """1,000 concurrent survey calls through `serve-calls`' machinery against a fake FreeSWITCH.
 
-Run: ``.venv/bin/python bench/esl.py [--calls 1000] [--time-scale 0.3] [--ramp 0]``.
+Run: ``.venv/bin/python bench/esl.py [--calls 1000] [--time-scale 0.3] [--ramp 0]
+[--think 1-4] [--ring 2-8] [--think-time-scale 1.0] [--profile both|lockstep|think]
+[--seed 1]``.
+
+Two profiles, each in a fresh process (its own RSS, GC and instrumentation), one
+after the other; both print every figure below, then a summary puts them side by
+side:
+
+* "lockstep (think 0 s)": the worst case. Every scripted caller presses its keys
+  the instant a prompt ends and every call is placed at once, so all calls run
+  the same script with the same timing and each step's events reach the server as
+  one burst of ``--calls``; the last of a burst waits for the whole burst.
+* "callers think MIN-MAX s": each caller takes a seeded uniform ``--think`` time
+  (simulated seconds; people press 1-4 s after a prompt ends) before each keyed
+  answer, and each call rings a seeded ``--ring`` time before it is picked up and
+  reaches the socket app (calls start over time). The ring spread is kept under a
+  call's length so all ``--calls`` are still live at once (the peak is printed and
+  a profile whose peak falls short says so). It runs at ``--think-time-scale``
+  (default 1.0: real time, so 1-4 s of thinking takes 1-4 s and the server sees the
+  step rate 1,000 real callers make); at the lockstep profile's 0.3 every caller
+  acts 3.3x faster than a person, the load of ~3,300 real calls.
 
 This process runs the OutboundServer + CallService (the NPS survey over ESL,
 journaled to SQLite through the group-committing JournalWriter, with the GC
@@ -25,7 +45,7 @@ questions, about 12 applications per call). Printed beside each other:
 * memory per live call: RSS growth of this process at the peak / live calls;
 * baseline: a bare asyncio request/reply round trip on loopback, same run.
 
-Loopback only; bounded (every wait has a timeout, the whole run well under 2 min).
+Loopback only; bounded (every wait has a timeout; both profiles well under 3 min).
 """
 
 from __future__ import annotations
@@ -37,8 +57,10 @@ import multiprocessing as mp
 import os
 import resource
 import statistics
+import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -74,19 +96,37 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+@dataclass(frozen=True)
+class Profile:
+    """One run: how many calls, how they are paced, and how the callers behave."""
+
+    label: str
+    calls: int
+    time_scale: float
+    ramp: float
+    think: tuple[float, float] = (0.0, 0.0)
+    ring: tuple[float, float] = (0.0, 0.0)
+    seed: int = 1
+
+
+def parse_range(text: str) -> tuple[float, float]:
+    """``"1-4"`` -> ``(1.0, 4.0)``; ``"2"`` -> ``(2.0, 2.0)`` (seconds, simulated)."""
+    low, sep, high = text.partition("-")
+    bounds = (float(low), float(high if sep else low))
+    if not 0 <= bounds[0] <= bounds[1]:
+        raise argparse.ArgumentTypeError(f"expected MIN-MAX seconds with 0 <= MIN <= MAX: {text}")
+    return bounds
+
+
 # ---------------------------------------------------------------- the fake, in its own process
 
 
-def fake_process(
-    address: tuple[str, int], calls: int, time_scale: float, ramp: float, out: Any
-) -> None:
+def fake_process(address: tuple[str, int], profile: Profile, out: Any) -> None:
     _pin(1)
-    out.put(asyncio.run(_fake_main(address, calls, time_scale, ramp)))
+    out.put(asyncio.run(_fake_main(address, profile)))
 
 
-async def _fake_main(
-    address: tuple[str, int], calls: int, time_scale: float, ramp: float
-) -> dict[str, Any]:
+async def _fake_main(address: tuple[str, int], profile: Profile) -> dict[str, Any]:
     from dialscript.testing.fake_freeswitch import FakeFreeSWITCH, Press, ScriptedCaller
     from dialscript.testing.fake_freeswitch.call import FakeCall
 
@@ -115,11 +155,18 @@ async def _fake_main(
 
     FakeCall._complete = timed_complete  # type: ignore[method-assign]
     FakeCall._handle = timed_handle  # type: ignore[method-assign]
-    async with FakeFreeSWITCH(time_scale=time_scale) as fs:
+    calls, ramp = profile.calls, profile.ramp
+    async with FakeFreeSWITCH(time_scale=profile.time_scale) as fs:
         started = time.perf_counter()
         placed = []
         for i in range(calls):
-            caller = ScriptedCaller([Press("1"), Press("5#"), Press("3")])
+            caller = ScriptedCaller(
+                [Press("1"), Press("5#"), Press("3")],
+                think=profile.think,
+                ring=profile.ring,
+                seed=profile.seed * 1_000_003 + i,  # one reproducible stream per caller
+            )
+            # place_call returns at once: the ring and the connect run in the call's task.
             placed.append(await fs.place_call(*address, caller=caller, variables=INPUTS))
             if ramp > 0:
                 await asyncio.sleep(
@@ -206,7 +253,8 @@ def _line(label: str, values: list[float]) -> str:
             f"  p99 {pct(values, 0.99):.3f} ms  max {max(values, default=0):.3f} ms")  # fmt: skip
 
 
-async def main(calls: int, time_scale: float, ramp: float) -> None:
+async def run_profile(profile: Profile) -> dict[str, Any]:
+    """This process is the server side of one profile; prints its section, returns figures."""
     from dialscript.runtime.channels import (
         UNUSED_EVENTS,
         CallService,
@@ -217,6 +265,7 @@ async def main(calls: int, time_scale: float, ramp: float) -> None:
     from dialscript.runtime.channels.serve import tune_gc
     from dialscript.runtime.esl import OutboundServer
 
+    calls, ramp = profile.calls, profile.ramp
     _pin(0)
     inside, inside_setups = _instrument_server()
     base = await baseline_round_trip()
@@ -237,7 +286,7 @@ async def main(calls: int, time_scale: float, ramp: float) -> None:
         cpu0 = resource.getrusage(resource.RUSAGE_SELF)
         out: Any = mp.get_context("spawn").Queue()
         proc = mp.get_context("spawn").Process(
-            target=fake_process, args=(server.address, calls, time_scale, ramp, out)
+            target=fake_process, args=(server.address, profile, out)
         )
         proc.start()
         peak_calls, peak_rss = 0, rss0
@@ -261,12 +310,19 @@ async def main(calls: int, time_scale: float, ramp: float) -> None:
     lat: list[float] = result["latencies"]
     setups: list[float] = result["setups"]
     completed = sum(1 for r in records if r.outcome == "completed")
+    print(f"\n=== {profile.label} ===")
     print(f"calls: {calls} (NPS survey over ESL, 3 questions), journaled completed: {completed}")
     pacing = (f"placed evenly over {ramp:g} s ({calls / ramp:.0f} calls/s)" if ramp > 0
-              else "all placed at once (lockstep)")  # fmt: skip
-    print(f"PACING: {pacing}; fake time scale {time_scale} (real s per simulated s)")
+              else "all placed at once")  # fmt: skip
+    think, ring = profile.think, profile.ring
+    callers = (f"think {think[0]:g}-{think[1]:g} s before each key press, pick up after"
+               f" {ring[0]:g}-{ring[1]:g} s of ringing (seed {profile.seed})"
+               if think[1] or ring[1] else "zero think time, no ringing (lockstep)")  # fmt: skip
+    print(f"PACING: {pacing}; callers: {callers}")
+    print(f"  fake time scale {profile.time_scale} (real s per simulated s)")
     print(f"wall: {result['wall']:.2f}s  calls/s: {calls / result['wall']:.0f}")
-    print(f"peak live calls: {peak_calls}")
+    short = "" if peak_calls >= calls else f"  (SHORT of {calls}: calls did not all overlap)"
+    print(f"peak live calls: {peak_calls}{short}")
     print(_line("added latency per step, seen by the fake", lat))
     print(_line("  inside dialscript (event decoded -> next command written)", inside))
     print(_line("call set-up (first interval), seen by the fake", setups))
@@ -285,7 +341,69 @@ async def main(calls: int, time_scale: float, ramp: float) -> None:
     print(f"memory per live call: {per_call / 1024:.1f} KB (RSS +{(peak_rss - rss0) / 2**20:.1f}"
           f" MB at {peak_calls} live calls)")  # fmt: skip
     print(f"mean step latency {statistics.fmean(lat) if lat else float('nan'):.3f} ms;"
-          f" fake warnings: {result['failures'] or 'none'}")  # fmt: skip
+          f" fake warnings: {result['failures'] or 'none'}", flush=True)  # fmt: skip
+    return {
+        "label": profile.label, "scale": profile.time_scale,
+        "calls_s": calls / result["wall"], "peak": peak_calls,
+        "calls": calls, "completed": completed,
+        "step": (pct(inside, 0.5), pct(inside, 0.99)),
+        "setup": (pct(inside_setups, 0.5), pct(inside_setups, 0.99)),
+        "fake": (pct(lat, 0.5), pct(lat, 0.99)),
+        "cpu_step": per_step, "kb_call": per_call / 1024,
+        "base": (pct(base, 0.5), pct(base, 0.99)),
+    }  # fmt: skip
+
+
+def profile_process(profile: Profile, out: Any) -> None:
+    out.put(asyncio.run(run_profile(profile)))
+
+
+def summary(rows: list[dict[str, Any]]) -> None:
+    def pair(values: tuple[float, float]) -> str:
+        return f"{values[0]:.3f} / {values[1]:.3f}"
+
+    lines = [
+        ("", [row["label"] for row in rows]),
+        ("fake time scale", [f"{row['scale']:g}" for row in rows]),
+        ("peak live calls", [f"{row['peak']} of {row['calls']}" for row in rows]),
+        ("calls/s", [f"{row['calls_s']:.0f}" for row in rows]),
+        ("per step inside dialscript p50/p99 ms", [pair(row["step"]) for row in rows]),
+        ("set-up inside dialscript p50/p99 ms", [pair(row["setup"]) for row in rows]),
+        ("per step seen by the fake p50/p99 ms", [pair(row["fake"]) for row in rows]),
+        ("CPU per step ms", [f"{row['cpu_step']:.3f}" for row in rows]),
+        ("memory per live call KB", [f"{row['kb_call']:.1f}" for row in rows]),
+        ("asyncio round trip p50/p99 ms", [pair(row["base"]) for row in rows]),
+    ]
+    width = max(len(name) for name, _ in lines)
+    cols = [max(len(line[1][i]) for line in lines) for i in range(len(rows))]
+    print("\n=== summary (same machine, one invocation) ===")
+    for name, cells in lines:
+        print(
+            f"{name:<{width}}  " + "  ".join(f"{c:>{w}}" for c, w in zip(cells, cols, strict=True))
+        )
+
+
+def main(args: argparse.Namespace) -> None:
+    lockstep = Profile("lockstep (think 0 s)", args.calls, args.time_scale, args.ramp)
+    low, high = args.think
+    realistic = Profile(
+        f"callers think {low:g}-{high:g} s", args.calls, args.think_time_scale, args.ramp,
+        think=args.think, ring=args.ring, seed=args.seed,
+    )  # fmt: skip
+    chosen = {"both": [lockstep, realistic], "lockstep": [lockstep], "think": [realistic]}
+    rows = []
+    for profile in chosen[args.profile]:
+        out: Any = mp.get_context("spawn").Queue()
+        proc = mp.get_context("spawn").Process(target=profile_process, args=(profile, out))
+        proc.start()
+        try:
+            rows.append(out.get(timeout=150))
+        finally:
+            proc.join(10)
+            if proc.is_alive():
+                proc.kill()
+    summary(rows)
+    sys.stdout.flush()
 
 
 if __name__ == "__main__":
@@ -295,5 +413,14 @@ if __name__ == "__main__":
                         help="real seconds per simulated second in the fake")  # fmt: skip
     parser.add_argument("--ramp", type=float, default=0.0,
                         help="place the calls evenly over S seconds (0: at once)")  # fmt: skip
-    args = parser.parse_args()
-    asyncio.run(main(args.calls, args.time_scale, args.ramp))
+    parser.add_argument("--think", type=parse_range, default=(1.0, 4.0), metavar="MIN-MAX",
+                        help="realistic profile: caller think time before each key press,"
+                        " simulated seconds (default 1-4)")  # fmt: skip
+    parser.add_argument("--ring", type=parse_range, default=(2.0, 8.0), metavar="MIN-MAX",
+                        help="realistic profile: ringing before pickup, simulated seconds"
+                        " (default 2-8: one or two rings, under a call's length)")  # fmt: skip
+    parser.add_argument("--think-time-scale", type=float, default=1.0,
+                        help="realistic profile's time scale (default 1.0: real time)")  # fmt: skip
+    parser.add_argument("--seed", type=int, default=1, help="seed of the callers' timings")
+    parser.add_argument("--profile", choices=("both", "lockstep", "think"), default="both")
+    main(parser.parse_args())
