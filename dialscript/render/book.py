@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from dialscript.graph.flowgraph import FlowGraph
 from dialscript.graph.model import Node, Text
+from dialscript.graph.prompts import recording_id
 from dialscript.render.text import Segment, fields_of, segments
 
 __all__ = ["BookView", "Recording", "build_book"]
@@ -39,10 +40,6 @@ class BookView:
     with_fields: int
 
 
-def _safe(text: str) -> str:
-    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in text)
-
-
 def _texts(node: Node) -> list[tuple[str, Text]]:
     """(part, text) pairs spoken by the node: its prompt, then reprompts and checks."""
     match node.kind:
@@ -67,16 +64,16 @@ def _collect(graph: FlowGraph, seen: set[str]) -> tuple[list[Recording], list[Re
         return spoken, audio
     seen.add(flow)
     for node in graph.model.nodes:
-        base = f"{_safe(flow)}-{_safe(node.id)}"
         if node.kind == "play":
             for lang, file in node.audio.items():
-                audio.append(Recording(f"{base}-{lang}", flow, node.step, "play", lang, (), (),
-                                       file))  # fmt: skip
+                audio.append(Recording(recording_id(flow, node.id, "play", lang), flow, node.step,
+                                       "play", lang, (), (), file))  # fmt: skip
         for part, text in _texts(node):
-            suffix = "" if part in ("say", "ask") else f"-{part}"
             for lang, source in text.items():
-                spoken.append(Recording(f"{base}{suffix}-{lang}", flow, node.step, part, lang,
-                                        segments(source), fields_of(source)))  # fmt: skip
+                spoken.append(
+                    Recording(recording_id(flow, node.id, part, lang), flow, node.step, part,
+                              lang, segments(source), fields_of(source))
+                )  # fmt: skip
     for sub in graph.subflows.values():
         more_spoken, more_audio = _collect(sub, seen)
         spoken += more_spoken

@@ -28,6 +28,7 @@ class Say(_Command):
     lang: str
     node: str
     span: str | None = None
+    prompt: str | None = None  # recording id of a fixed text (no fields), see graph/prompts.py
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,17 +9,21 @@ from __future__ import annotations
 from typing import Any
 
 from dialscript.graph import model as m
+from dialscript.graph.prompts import recording_id
 from dialscript.runtime import commands as c
 from dialscript.runtime.evaluate import compile_expr
 from dialscript.runtime.machine import EXECUTORS, Executor, Machine, is_truthy
-from dialscript.runtime.plan import NodePlan
+from dialscript.runtime.plan import NodePlan, pick_with_lang
 from dialscript.runtime.state import CallState
 
 
 def _say(mc: Machine, np: NodePlan) -> str | None:
     node = np.node
     assert isinstance(node, m.SayNode)
-    mc.out.append(c.Say(mc.text(node.text), mc.lang, np.id, np.span))
+    source, lang = pick_with_lang(node.text, mc.lang, mc.plan.default_lang)
+    # A fixed text may have been recorded by a voice talent (the recording book's id).
+    prompt = recording_id(np.flow, np.id, "say", lang) if "{" not in source else None
+    mc.out.append(c.Say(mc.text(node.text), mc.lang, np.id, np.span, prompt))
     return np.next
 
 

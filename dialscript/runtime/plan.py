@@ -172,9 +172,15 @@ def _build(graph: FlowGraph) -> GraphPlan:
 
 def pick(text: Text, lang: str, default: str) -> str:
     """The text in `lang`, else in the flow's default language, else any."""
-    found = text.get(lang)
-    if found is None:
-        found = text.get(default)
-    if found is None:
-        found = next(iter(text.values()), "")
-    return found
+    return pick_with_lang(text, lang, default)[0]
+
+
+def pick_with_lang(text: Text, lang: str, default: str) -> tuple[str, str]:
+    """`pick`, with the language of the text picked."""
+    for wanted in (lang, default):
+        found = text.get(wanted)
+        if found is not None:
+            return found, wanted
+    for other, found in text.items():
+        return found, other
+    return "", lang

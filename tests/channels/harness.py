@@ -74,6 +74,7 @@ async def place(
     allowed: tuple[str, ...] = ("127.0.0.1/32",),
     folder: Path = FLOWS,
     extra_vars: dict[str, str] | None = None,
+    sounds: tuple[str, ...] | None = None,
 ) -> FakeCall:
     """One call of ``flow`` end to end; returns the finished fake call."""
     service = CallService(
@@ -85,7 +86,7 @@ async def place(
     async with OutboundServer(
         service, port=0, allowed_peers=allowed, nix_events=UNUSED_EVENTS
     ) as server:
-        async with FakeFreeSWITCH() as fs:
+        async with FakeFreeSWITCH(sounds=sounds) as fs:
             host, port = server.address
             call = await fs.place_call(
                 host,

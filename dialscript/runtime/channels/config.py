@@ -53,6 +53,7 @@ class ChannelConfig:
     tts_engine: str = "flite"
     tts_voice: str = "slt"
     audio_base: str = ""  # prefix of `play` files on the FreeSWITCH host
+    prompts: str = ""  # folder of recorded prompts (`<recording id>.wav`); empty: TTS only
     recordings: str = "/var/lib/freeswitch/recordings/dialscript"
     dialplan: str = "XML"
     context: str = "default"
@@ -73,6 +74,7 @@ class ChannelConfig:
             ("tts", "engine", "tts_engine"),
             ("tts", "voice", "tts_voice"),
             ("audio", "base", "audio_base"),
+            ("audio", "prompts", "prompts"),
             ("recordings", "dir", "recordings"),
             ("telephony", "dialplan", "dialplan"),
             ("telephony", "context", "context"),
@@ -87,6 +89,10 @@ class ChannelConfig:
         if not self.audio_base or audio.startswith("/") or "://" in audio:
             return audio
         return str(PurePosixPath(self.audio_base) / audio)
+
+    def prompt_path(self, prompt: str) -> str:
+        """Where FreeSWITCH finds the recording of a prompt (its recording-book id)."""
+        return str(PurePosixPath(self.prompts) / f"{prompt}.wav")
 
     def recording_path(self, call_uuid: str, reference: str) -> str:
         """``<recordings>/<call uuid>/<reference with / as _>.wav``."""

@@ -68,7 +68,7 @@ class EslChannel:
         """Carry out one command; the event to feed back, if the interpreter waits for one."""
         match command:
             case c.Say():
-                await self.say(command.text)
+                await self.say(command.text, command.prompt)
             case c.Play():
                 await self.play(command.audio)
             case c.ShowNote() | c.Finished():
@@ -104,10 +104,16 @@ class EslChannel:
                 raise TypeError(f"the ESL channel cannot perform {type(command).__name__}")
         return None
 
-    async def say(self, text: str) -> None:
+    async def say(self, text: str, prompt: str | None = None) -> None:
+        """The voice talent's recording of a fixed text when there is one; else TTS."""
+        cfg = self.config
+        if prompt is not None and cfg.prompts:
+            done = await self.session.playback(cfg.prompt_path(prompt))
+            if (done.get("Application-Response") or "") == "FILE PLAYED":
+                return
+            log.info("call %s: no recording %s, speaking it", self.session.uuid, prompt)
         text = spoken(text)
         if text:
-            cfg = self.config
             await self.session.speak(text, engine=cfg.tts_engine, voice=cfg.tts_voice)
 
     async def play(self, audio: str) -> None:

@@ -161,13 +161,17 @@ async def _answer(host: AppHost, run: AppRun) -> str | None:
 
 
 async def _playback(host: AppHost, run: AppRun) -> str | None:
+    ch = host.channel
+    if run.name == "playback" and not ch.host.has_sound(run.expanded_arg):
+        # mod_dptools: the file does not open, nothing plays, no PLAYBACK_START.
+        ch.set_var("current_application_response", "FILE NOT FOUND")
+        return "FILE NOT FOUND"
     await host.emit_channel(
         "PLAYBACK_START",
         ("switch_ivr_play_say.c", "switch_ivr_play_file", 1535),
         extra=[("Playback-File-Path", run.expanded_arg)],
     )
     await host.pause(1.0)
-    ch = host.channel
     for key, value in (
         ("playback_last_offset_pos", "8000"),
         ("playback_seconds", "1"),

@@ -46,6 +46,10 @@ class Host:
     ipv6: str = "::1"
     core_uuid: str = field(default_factory=new_uuid)
     sequence: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
+    sounds: frozenset[str] | None = None  # the files `playback` finds; None: every file
+
+    def has_sound(self, path: str) -> bool:
+        return self.sounds is None or path in self.sounds
 
     def prefix(
         self, name: str, where: tuple[str, str, int], *, subclass: str | None = None

@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import re
 from collections import deque
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterable
 from typing import Any
 
 from .apps import split_app_args
@@ -39,6 +39,8 @@ class FakeFreeSWITCH:
     * ``time_scale`` converts the fake's simulated seconds (prompt lengths,
       timeouts) into real ones; 0 runs everything instantly. ``linger_scale``
       does the same for linger timeouts.
+    * ``sounds``: the files ``playback`` finds (others give ``FILE NOT FOUND``,
+      as mod_dptools answers); None, the default, means every file is there.
     """
 
     def __init__(
@@ -50,9 +52,10 @@ class FakeFreeSWITCH:
         inbound_port: int = 0,
         time_scale: float = 0.0,
         linger_scale: float = 0.05,
+        sounds: Iterable[str] | None = None,
     ) -> None:
         self.password = password
-        self.host = Host(hostname=hostname)
+        self.host = Host(hostname=hostname, sounds=None if sounds is None else frozenset(sounds))
         self.time_scale = time_scale
         self.linger_scale = linger_scale
         self.calls: list[FakeCall] = []
