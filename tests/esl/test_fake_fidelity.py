@@ -164,3 +164,52 @@ def test_fast_url_encode_matches_the_per_byte_rules() -> None:
         assert wire.fs_url_encode(raw) == wire._fs_url_encode_per_byte(raw), raw
         text = raw.decode("utf-8", "replace")
         assert wire.fs_url_encode(text) == wire._fs_url_encode_per_byte(text), text
+
+
+MULTISET_VALUES = {
+    "plain": "promoter",
+    "spaced": "  it's a 'quoted' | piped = value  ",
+    "slashes": "a\\b\\\\c\\s\\'",
+    "dollar": "5$ {not} $x",
+    "empty": "",
+}
+
+
+def test_multiset_sets_every_variable_in_one_application() -> None:
+    async def handler(session: CallSession) -> Event | None:
+        await session.answer()
+        await session.playback("ivr/welcome.wav")
+        await session.set_variable("empty", "was set")
+        return await session.set_variables(list(MULTISET_VALUES.items()))
+
+    call, outcome = run(call_through(handler, ScriptedCaller([])))
+    assert outcome.error is None
+    assert call.app_names[-1] == "multiset"
+    assert call.apps[-1].arg.startswith("^^|plain=promoter|spaced=")
+    for name, value in MULTISET_VALUES.items():
+        assert call.variable(name) == (value or None), name
+    done = outcome.value
+    assert isinstance(done, Event)
+    assert done["Application"] == "multiset"
+    assert done["Application-Response"] == "_none_"
+    assert done.variable("current_application_response") is None  # FS clears it per app
+    assert done.variable("spaced") == MULTISET_VALUES["spaced"]
+    fake = [
+        Event.from_frame(f)
+        for f in frames_of(bytes(call.wire_out))
+        if f.content_type == "text/event-plain"
+    ]
+    ours = [e.name for e in fake if e.get("Application") == "multiset"]
+    assert ours == ["CHANNEL_EXECUTE", "CHANNEL_EXECUTE_COMPLETE"]
+    assert not [e for e in fake if e.name == "CHANNEL_DATA"]
+
+
+def test_multiset_splits_like_switch_separate_string() -> None:
+    from dialscript.testing.fake_freeswitch.apps import split_delimited
+
+    assert split_delimited("a=1|b=it\\'s\\sx|c='p|q'|d=x\\|y", "|") == [
+        "a=1", "b=it's x", "c=p|q", "d=x|y",
+    ]  # fmt: skip
+    assert split_delimited("a=1|  b=2  |c=''|", "|") == ["a=1", "b=2", "c="]
+    assert split_delimited("x|y|z", "|", limit=2) == ["x", "y|z"]
+    assert split_delimited("x||y", "|") == ["x", "", "y"]

@@ -167,6 +167,14 @@ async def run_call(
             report.commands += 1
             if agent and isinstance(command, _SCREEN_ONLY):
                 continue  # the agent's screen shows it; nothing goes to FreeSWITCH
+            if isinstance(command, _VARIABLES):
+                # a step's results and outcome: one application for the whole run of them
+                run: list[c.SetResult | c.SetOutcome] = [command]
+                while pending and isinstance(pending[0], _VARIABLES):
+                    run.append(pending.popleft())  # type: ignore[arg-type]
+                report.commands += len(run) - 1
+                await esl.set_vars(run)
+                continue
             event = await esl.perform(command)
             if event is not None and not runner.finished:
                 await durable()
@@ -205,6 +213,7 @@ async def run_call(
 
 # On the agent channel these are read from the screen by a person.
 _SCREEN_ONLY = (c.Say, c.Ask, c.ShowNote)
+_VARIABLES = (c.SetResult, c.SetOutcome)
 
 
 def _end(runner: CallRunner, feed: Callable[[e.Event], None], cause: str) -> None:

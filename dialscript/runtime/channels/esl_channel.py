@@ -16,7 +16,7 @@ import asyncio
 import contextlib
 import itertools
 import logging
-from collections.abc import Awaitable, Callable, Collection, Coroutine
+from collections.abc import Awaitable, Callable, Collection, Coroutine, Sequence
 from typing import Any
 
 from dialscript.runtime import commands as c
@@ -173,6 +173,17 @@ class EslChannel:
 
     async def set_var(self, name: str, value: Any) -> None:
         await self.session.set_variable(name, channel_value(value))
+
+    async def set_vars(self, commands: Sequence[c.SetResult | c.SetOutcome]) -> None:
+        """A step's results and outcome as channel variables, in one application."""
+        pairs = [
+            (f"dialscript_result_{cmd.name}", channel_value(cmd.value))
+            if isinstance(cmd, c.SetResult)
+            else ("dialscript_outcome", channel_value(cmd.name))
+            for cmd in commands
+        ]
+        if pairs:
+            await self.session.set_variables(pairs)
 
     # -- leaving the flow -----------------------------------------------------------------------
 

@@ -9,12 +9,14 @@ renders one slot so it always survives as exactly one argument.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from .errors import UnsafeValue
 
 __all__ = [
     "check_no_expansion",
     "has_expansion",
+    "multiset_args",
     "pagd_args",
     "positional",
     "quote_token",
@@ -107,3 +109,30 @@ def pagd_args(
     if transfer_on_failure is not None:
         tokens.append(transfer_on_failure)
     return positional(*tokens)
+
+
+MULTISET_DELIM = "|"
+MULTISET_MAX = 64
+"""Items per ``multiset`` we send (FreeSWITCH splits at most 256; the last keeps the rest)."""
+_MULTISET_ESCAPES = str.maketrans({"\\": "\\\\", "'": "\\'", " ": "\\s", MULTISET_DELIM: "\\|"})
+
+
+def multiset_args(pairs: Sequence[tuple[str, str]]) -> str:
+    """The argument of mod_dptools ``multiset``: ``^^|name=value|...``, each value escaped.
+
+    FreeSWITCH splits it with ``switch_separate_string`` (``\\`` escapes,
+    ``'`` groups, blanks at the ends dropped) and sets each ``name=value``;
+    escaping ``\\``, ``'``, blanks and ``|`` makes every value read back exactly.
+    Names are the caller's to validate; values must hold no CR/LF/NUL.
+
+    >>> multiset_args([("a", "it's 1|2"), ("b", "")])
+    "^^|a=it\\\\'s\\\\s1\\\\|2|b="
+    """
+    if not 1 <= len(pairs) <= MULTISET_MAX:
+        raise UnsafeValue(f"multiset takes 1..{MULTISET_MAX} variables, not {len(pairs)}")
+    items = []
+    for name, value in pairs:
+        if "=" in name or MULTISET_DELIM in name:
+            raise UnsafeValue(f"bad variable name {name!r}")
+        items.append(f"{name}={value.translate(_MULTISET_ESCAPES)}")
+    return "^^" + MULTISET_DELIM + MULTISET_DELIM.join(items)

@@ -10,9 +10,16 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 
-from .args import check_no_expansion, has_expansion, pagd_args, positional
+from .args import (
+    MULTISET_MAX,
+    check_no_expansion,
+    has_expansion,
+    multiset_args,
+    pagd_args,
+    positional,
+)
 from .connection import ESLConnection
 from .errors import UnsafeValue
 from .events import Event
@@ -198,6 +205,25 @@ class CallSession:
             raise UnsafeValue(f"bad variable name {name!r}")
         check_no_expansion(f"value of {name}", value)
         return await self.execute("set", f"{name}={value}")
+
+    async def set_variables(self, pairs: Sequence[tuple[str, str]]) -> Event | None:
+        """Set several variables in one application: ``set`` for one, else ``multiset``.
+
+        Same checks as :meth:`set_variable`; one sendmsg and one COMPLETE event
+        per :data:`MULTISET_MAX` variables. Returns the last COMPLETE event.
+        """
+        for name, value in pairs:
+            if not _VAR_NAME.match(name):
+                raise UnsafeValue(f"bad variable name {name!r}")
+            check_no_expansion(f"value of {name}", value)
+        if len(pairs) == 1:
+            return await self.set_variable(*pairs[0])
+        done = None
+        for start in range(0, len(pairs), MULTISET_MAX):
+            done = await self.execute(
+                "multiset", multiset_args(pairs[start : start + MULTISET_MAX])
+            )
+        return done
 
     async def get_variable(self, name: str) -> str | None:
         """Current value via ``api uuid_getvar`` (``None`` when unset)."""

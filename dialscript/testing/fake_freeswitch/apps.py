@@ -24,6 +24,7 @@ __all__ = [
     "CallerHangup",
     "expand_variables",
     "split_app_args",
+    "split_delimited",
 ]
 
 _UNESCAPE = {"n": "\n", "r": "\r", "t": "\t", "s": " ", "'": "'", '"': '"', "\\": "\\"}
@@ -82,6 +83,65 @@ def split_app_args(data: str) -> list[str]:
     if current is not None:
         tokens.append(_cleanup("".join(current)))
     return tokens
+
+
+def _cleanup_delimited(token: str, delim: str) -> str:
+    """``cleanup_separated_string``: outer blanks and quotes off, escapes undone."""
+    out: list[str] = []
+    end = 0
+    inside = False
+    i = len(token) - len(token.lstrip(" "))
+    while i < len(token):
+        char = token[i]
+        if char == "\\" and i + 1 < len(token):
+            nxt = token[i + 1]
+            if nxt == delim or nxt in _UNESCAPE:
+                out.append(_UNESCAPE.get(nxt, nxt) if nxt != delim else nxt)
+                end = len(out)
+                i += 2
+                continue
+        if char == "'" and (inside or "'" in token[i + 1 :]):
+            inside = not inside
+            if inside:
+                end = len(out)
+        else:
+            out.append(char)
+            if char != " " or inside:
+                end = len(out)
+        i += 1
+    return "".join(out[:end])
+
+
+def split_delimited(data: str, delim: str, limit: int = 256) -> list[str]:
+    """Split like ``switch_separate_string(.., delim, ..)`` for a delimiter other than a blank.
+
+    A ``\\`` keeps the next character (an escaped delimiter does not split),
+    ``'...'`` groups, at most ``limit`` items (the last keeps the rest), each
+    cleaned up as FreeSWITCH does (``\\|``, ``\\'``, ``\\\\``, ``\\s`` ... unescaped).
+
+    >>> split_delimited("a=1| b=x y |c='p|q'|", "|")
+    ['a=1', 'b=x y', 'c=p|q']
+    """
+    items: list[str] = []
+    start = 0
+    inside = False
+    i = 0
+    while i < len(data):
+        char = data[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "'" and (inside or "'" in data[i + 1 :]):
+            inside = not inside
+        elif char == delim and not inside:
+            items.append(data[start:i])
+            start = i + 1
+            if len(items) == limit - 1:
+                break
+        i += 1
+    if start < len(data):
+        items.append(data[start:])
+    return [_cleanup_delimited(item, delim) for item in items]
 
 
 _EXPR = re.compile(r"\$\{([^{}]*)\}")
@@ -198,6 +258,24 @@ async def _set(host: AppHost, run: AppRun) -> str | None:
     name, sep, value = run.expanded_arg.partition("=")
     if sep and name and not re.search(r"\$\\?\{", value):
         host.channel.set_var(name, value or None)
+    return None
+
+
+async def _multiset(host: AppHost, run: AppRun) -> str | None:
+    """mod_dptools ``multiset ^^<d>a=1<d>b=2`` (blank-delimited without ``^^``): one ``set`` each.
+
+    FreeSWITCH splits with ``switch_separate_string`` (at most 256 items) and
+    runs ``base_set`` on each; no response, no extra event.
+    """
+    arg = run.expanded_arg
+    delim = " "
+    if arg.startswith("^^") and len(arg) > 2:
+        delim, arg = arg[2], arg[3:]
+    items = split_app_args(arg)[:256] if delim == " " else split_delimited(arg, delim)
+    for item in items:
+        name, sep, value = item.partition("=")
+        if sep and name and not re.search(r"\$\\?\{", value):
+            host.channel.set_var(name, value or None)
     return None
 
 
@@ -382,6 +460,7 @@ APPS: dict[str, AppFunc] = {
     "info": _instant,
     "export": _set,
     "set": _set,
+    "multiset": _multiset,
     "unset": _unset,
     "play_and_get_digits": _pagd,
     "read": _read,

@@ -297,6 +297,7 @@ class FakeCall(CommandHandling):
             await self._hangup("DESTINATION_OUT_OF_ORDER")
             return
         self._current = run
+        ch.set_var("current_application_response", None)  # cleared per app, as in the recordings
         ch.set_var("current_loop", "1")
         ch.set_var("total_loops", "1")
         ch.set_var("current_application_data", run.expanded_arg or None)
