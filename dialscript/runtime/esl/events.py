@@ -243,9 +243,10 @@ class Event:
     def variables(self) -> Mapping[str, str]:
         """Every ``variable_*`` header, prefix stripped (first value of repeats)."""
         out: dict[str, str] = {}
-        for name, value in self.items():
-            if name.startswith("variable_"):
-                out.setdefault(name[9:], value)
+        decode = self._decode
+        for name, raw in self._raw:  # only the variables are decoded
+            if name.startswith("variable_") and name[9:] not in out:
+                out[name[9:]] = decode(raw)
         return out
 
     def __repr__(self) -> str:
