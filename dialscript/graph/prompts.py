@@ -3,6 +3,8 @@ stored.  The recording book lists them; the FreeSWITCH channel plays them when p
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 # Parts whose id carries no suffix: the node's own text.
 _OWN_TEXT = ("say", "ask", "play")
 
@@ -12,6 +14,7 @@ def safe_name(text: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in text)
 
 
+@lru_cache(maxsize=16384)
 def recording_id(flow: str, node: str, part: str, lang: str) -> str:
     """`flow-node[-part]-lang`, e.g. `nps_survey-greeting-ru`, `nps_survey-rate-reprompt2-ru`.
 
