@@ -63,22 +63,44 @@ class HttpxLookups:
         self.client = client or httpx.Client()
 
     def fetch(self, source: str, args: Mapping[str, Any], timeout: float) -> LookupAnswer:
+        request = lookup_request(self.bindings, source, args)
+        if isinstance(request, HttpFailed):
+            return request
+        url, params = request
         try:
-            url = self.bindings.resolve("lookup", source)
-        except UnboundName as error:
-            return HttpFailed(str(error))
-        params = {k: "" if v is None else str(v) for k, v in args.items()}
-        try:
-            response = self.client.get(url, params=params, timeout=timeout)
-            response.raise_for_status()
-            data = response.json()
-        except httpx.TimeoutException:
-            return HttpFailed(f"timeout after {timeout:g}s")
-        except httpx.HTTPStatusError as error:
-            return HttpFailed(f"HTTP {error.response.status_code}")
+            return lookup_answer(self.client.get(url, params=params, timeout=timeout))
         except (httpx.HTTPError, ValueError) as error:
-            return HttpFailed(f"{type(error).__name__}: {error}")
-        return HttpResult(data if isinstance(data, dict) else {"value": data})
+            return lookup_failure(error, timeout)
 
     def close(self) -> None:
         self.client.close()
+
+
+# ---------------------------------------------------------- shared by the sync and async clients
+
+
+def lookup_request(
+    bindings: RuntimeBindings, source: str, args: Mapping[str, Any]
+) -> tuple[str, dict[str, str]] | HttpFailed:
+    """The bound URL and the query parameters of a lookup, or why it cannot be made."""
+    try:
+        url = bindings.resolve("lookup", source)
+    except UnboundName as error:
+        return HttpFailed(str(error))
+    return url, {k: "" if v is None else str(v) for k, v in args.items()}
+
+
+def lookup_answer(response: httpx.Response) -> LookupAnswer:
+    """A successful response's JSON object (any other JSON value under "value")."""
+    response.raise_for_status()
+    data = response.json()
+    return HttpResult(data if isinstance(data, dict) else {"value": data})
+
+
+def lookup_failure(error: httpx.HTTPError | ValueError, timeout: float) -> HttpFailed:
+    """Why a lookup failed, in the words the call's trace keeps."""
+    if isinstance(error, httpx.TimeoutException):
+        return HttpFailed(f"timeout after {timeout:g}s")
+    if isinstance(error, httpx.HTTPStatusError):
+        return HttpFailed(f"HTTP {error.response.status_code}")
+    return HttpFailed(f"{type(error).__name__}: {error}")

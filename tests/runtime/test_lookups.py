@@ -45,3 +45,40 @@ def test_httpx_client_gets_the_bound_url() -> None:
     failed = client.fetch("unbound", {}, 2.0)
     assert isinstance(failed, HttpFailed) and "not bound in [test]" in failed.reason
     client.close()
+
+
+def test_async_client_answers_like_the_sync_one() -> None:
+    """The FreeSWITCH channel's lookups (async) give the same answers and failures."""
+    import asyncio
+
+    from dialscript.runtime.channels.integrations import LiveIntegrations
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.params.get("id") == "500":
+            return httpx.Response(500)
+        if request.url.params.get("id") == "slow":
+            raise httpx.ReadTimeout("slow", request=request)
+        if request.url.params.get("id") == "list":
+            return httpx.Response(200, json=[1, 2])
+        return httpx.Response(200, json={"status": "shipped"})
+
+    async def scenario() -> list[object]:
+        client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+        live = LiveIntegrations(BINDINGS, client=client)
+        try:
+            return [
+                await live.lookup("orders", {"id": 42}, 2.0),
+                await live.lookup("orders", {"id": 500}, 2.0),
+                await live.lookup("orders", {"id": "slow"}, 2.0),
+                await live.lookup("orders", {"id": "list"}, 2.0),
+                await live.lookup("unbound", {}, 2.0),
+            ]
+        finally:
+            await live.aclose()
+
+    shipped, error, slow, listed, unbound = asyncio.run(scenario())
+    assert shipped == HttpResult({"status": "shipped"})
+    assert error == HttpFailed("HTTP 500")
+    assert slow == HttpFailed("timeout after 2s")
+    assert listed == HttpResult({"value": [1, 2]})
+    assert isinstance(unbound, HttpFailed) and "not bound in [test]" in unbound.reason

@@ -18,9 +18,9 @@ from typing import Any, Protocol
 
 import httpx
 
-from dialscript.runtime.bindings import RuntimeBindings, UnboundName
+from dialscript.runtime.bindings import RuntimeBindings
 from dialscript.runtime.events import HttpFailed, HttpResult
-from dialscript.runtime.lookups import CannedLookups
+from dialscript.runtime.lookups import CannedLookups, lookup_answer, lookup_failure, lookup_request
 
 __all__ = [
     "Integrations",
@@ -147,19 +147,11 @@ class LiveIntegrations:
         await asyncio.wait_for(asyncio.to_thread(self.mailer.send, message), self.send_timeout)
 
     async def lookup(self, source: str, args: Mapping[str, Any], timeout: float) -> LookupAnswer:
+        request = lookup_request(self.bindings, source, args)
+        if isinstance(request, HttpFailed):
+            return request
+        url, params = request
         try:
-            url = self.bindings.resolve("lookup", source)
-        except UnboundName as error:
-            return HttpFailed(str(error))
-        params = {k: "" if v is None else str(v) for k, v in args.items()}
-        try:
-            response = await self.client.get(url, params=params, timeout=timeout)
-            response.raise_for_status()
-            data = response.json()
-        except httpx.TimeoutException:
-            return HttpFailed(f"timeout after {timeout:g}s")
-        except httpx.HTTPStatusError as error:
-            return HttpFailed(f"HTTP {error.response.status_code}")
+            return lookup_answer(await self.client.get(url, params=params, timeout=timeout))
         except (httpx.HTTPError, ValueError) as error:
-            return HttpFailed(f"{type(error).__name__}: {error}")
-        return HttpResult(data if isinstance(data, dict) else {"value": data})
+            return lookup_failure(error, timeout)
