@@ -113,9 +113,10 @@ def accept(mc: Machine, np: NodePlan, value: Any, raw: Any, via: str) -> None:
     st = mc.st
     node = np.node
     assert isinstance(node, m.AskNode)
-    snapshot = st.snapshot()
-    snapshot["wait"], snapshot["pending"] = "answer", None
-    st.checkpoints.append({"snapshot": snapshot, "answer": len(st.answers)})
+    if st.channel != "ivr":  # only an agent goes back to correct an answer
+        snapshot = st.snapshot()
+        snapshot["wait"], snapshot["pending"] = "answer", None
+        st.checkpoints.append({"snapshot": snapshot, "answer": len(st.answers)})
     mark = len(mc.out)
     mc.assign(node.var, value)
     stored = st.vars.get(node.var)

@@ -14,3 +14,22 @@ def test_snapshot_holds_every_restorable_field_as_a_copy() -> None:
     state.vars["b"] = 3
     state.restore(snapshot)
     assert state.vars == {"a": 2}
+
+
+def test_ivr_calls_take_no_back_checkpoints() -> None:
+    from datetime import datetime
+
+    from dialscript.dsl.load import compile_text
+    from dialscript.runtime import events as e
+    from dialscript.runtime.interpreter import run_events
+
+    compiled = compile_text(
+        'flow f\n  result ok yes/no\n  outcome done\nstep q\n  ask ok "OK?"\n'
+        "    else -> bye\n  -> bye\nend bye done\n"
+    )
+    assert compiled.graph is not None
+    now = datetime(2026, 1, 1)
+    agent, _ = run_events(compiled.graph, [e.AgentAnswer("yes")], now=now, channel="agent")
+    ivr, _ = run_events(compiled.graph, [e.Digits("1")], now=now, channel="ivr")
+    assert len(agent.checkpoints) == 1 and ivr.checkpoints == []
+    assert agent.results == ivr.results == {"ok": "yes"}
