@@ -15,6 +15,7 @@ from dialscript.runtime.machine import MAX_ATTEMPTS, Machine
 from dialscript.runtime.plan import NodePlan
 
 _SPECIAL = ("dont_know", "refused")
+_DATED = ("date", "datetime")
 _CONFIRM = m.Question(type="yesno", keys={"1": "yes", "2": "no"}, accepts_special=False)
 
 
@@ -30,10 +31,10 @@ def answer(mc: Machine, raw: Any, via: Via) -> None:
         return
     node = np.node
     assert isinstance(node, m.AskNode)
-    today = _today(mc)
     if mc.st.wait == "confirm":
         _confirmation(mc, np, raw, via)
         return
+    today = _today(mc) if node.question.type in _DATED else None  # only dates say "today"
     result = normalise_answer(node.question, raw, via=via, choices=np.choices,
                               extra_keys=np.route_keys, today=today)  # fmt: skip
     if not isinstance(result, Accepted):

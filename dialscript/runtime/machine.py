@@ -32,7 +32,7 @@ class Machine:
         self.out: list[c.Command] = []
         self.event = event
         self.taken: str | None = None  # the route an `if` / `at most` node took, for the trace
-        self.plan = self.resolve(st.path)
+        self.plan = self.resolve(st.path) if st.calls else root
 
     def resolve(self, path: list[str]) -> GraphPlan:
         plan = self.root
@@ -64,9 +64,16 @@ class Machine:
             st.node = node_id
             mark = len(self.out)
             node_id = executors[np.kind](self, np)
-            self.trace(np, mark)
+            st.trace.append(self.trace_entry(np, mark))
 
     def trace(self, np: NodePlan, mark: int, **extra: Any) -> None:
+        entry = self.trace_entry(np, mark)
+        if extra:
+            entry.update(extra)
+        self.st.trace.append(entry)
+
+    def trace_entry(self, np: NodePlan, mark: int) -> dict[str, Any]:
+        """The trace entry of a node just run; `mark` is where its commands begin."""
         entry: dict[str, Any] = {"at": self.st.clock, "step": np.step, "node": np.id}
         if np.flow != self.root.name:
             entry["flow"] = np.flow
@@ -78,9 +85,7 @@ class Machine:
             self.event = None
         if len(self.out) > mark:
             entry["do"] = [cmd.kind for cmd in self.out[mark:]]
-        if extra:
-            entry.update(extra)
-        self.st.trace.append(entry)
+        return entry
 
     def note(self, text: str, *, warning: bool = False) -> None:
         entry: dict[str, Any] = {"at": self.st.clock, "node": self.st.node}
@@ -96,7 +101,9 @@ class Machine:
         return self.st.language
 
     def text(self, text: m.Text) -> str:
-        source = pick(text, self.st.language, self.plan.default_lang)
+        source = text.get(self.st.language)
+        if source is None:
+            source = pick(text, self.st.language, self.plan.default_lang)
         if "{" not in source:
             return source
         rendered, warnings = render(source, self.context())
@@ -149,11 +156,24 @@ class Machine:
                 terminator=question.terminator,
                 timeout=node.timeout,
                 attempt=attempt,
-                hints=tuple(self.text(h) for h in node.hints),
+                hints=self.hints(np, lang),
                 span=np.span,
             )
         )
         self.st.wait = "answer"
+
+    def hints(self, np: NodePlan, lang: str) -> tuple[str, ...]:
+        """The question's hints for the agent; kept per language when they name no fields."""
+        hints = np.fixed_hints.get(lang)
+        if hints is not None:
+            return hints
+        node = np.node
+        assert isinstance(node, m.AskNode)
+        hints = tuple(self.text(h) for h in node.hints)
+        default = self.plan.default_lang
+        if all("{" not in pick(h, lang, default) for h in node.hints):
+            np.fixed_hints[lang] = hints
+        return hints
 
     # ------------------------------------------------------------ endings
     def finish(self, *, cause: str | None, reason: str | None = None, hangup: bool = True) -> None:
@@ -163,8 +183,7 @@ class Machine:
         st.pending = None
         if reason is not None:
             st.reason = reason
-        declared = {o.name: o for o in self.root.graph.model.outcomes}
-        wanted = declared.get(st.outcome or "")
+        wanted = self.root.outcomes.get(st.outcome or "")
         if wanted is not None:
             missing = [r for r in wanted.requires if st.results.get(r) is None]
             if missing:
@@ -240,6 +259,8 @@ def _choice_label(options: tuple[m.Choice, ...], value: Any, lang: str, default:
 
 def coerce(variable: m.Variable | None, value: Any) -> Any:
     """A value stored as its declared type: integral numbers as int, texts as str."""
+    if type(value) is str and (variable is None or variable.type not in _NUMERIC):
+        return value  # as normalise would leave it
     if value is None or variable is None:
         return normalise(value)
     kind = variable.type

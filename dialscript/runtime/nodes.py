@@ -20,10 +20,17 @@ from dialscript.runtime.state import CallState
 def _say(mc: Machine, np: NodePlan) -> str | None:
     node = np.node
     assert isinstance(node, m.SayNode)
-    source, lang = pick_with_lang(node.text, mc.lang, mc.plan.default_lang)
-    # A fixed text may have been recorded by a voice talent (the recording book's id).
-    prompt = recording_id(np.flow, np.id, "say", lang) if "{" not in source else None
-    mc.out.append(c.Say(mc.text(node.text), mc.lang, np.id, np.span, prompt))
+    lang = mc.lang
+    fixed = np.fixed_say.get(lang)
+    if fixed is None:
+        source, picked = pick_with_lang(node.text, lang, mc.plan.default_lang)
+        if "{" in source:
+            mc.out.append(c.Say(mc.text(node.text), lang, np.id, np.span))
+            return np.next
+        # A fixed text may have been recorded by a voice talent (the recording book's id).
+        fixed = np.fixed_say[lang] = (source, recording_id(np.flow, np.id, "say", picked))
+    text, prompt = fixed
+    mc.out.append(c.Say(text, lang, np.id, np.span, prompt))
     return np.next
 
 

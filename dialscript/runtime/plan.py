@@ -18,6 +18,7 @@ from dialscript.graph.model import (
     Choice,
     LookupNode,
     Node,
+    Outcome,
     SetNode,
     Text,
     Variable,
@@ -54,6 +55,9 @@ class NodePlan:
     choices: tuple[Choice, ...] = ()
     route_keys: tuple[str, ...] = ()
     options: dict[str, tuple[Option, ...]] = field(default_factory=dict)  # per language
+    # Filled on first use, per language, for texts that name no fields (the same every time):
+    fixed_hints: dict[str, tuple[str, ...]] = field(default_factory=dict)  # an ask's hints
+    fixed_say: dict[str, tuple[str, str]] = field(default_factory=dict)  # text, recording id
     flow: str = ""  # the (sub)flow the node belongs to, named in trace entries of subflows
 
 
@@ -70,6 +74,7 @@ class GraphPlan:
     end_steps: frozenset[str]
     variables: dict[str, Variable]
     results: tuple[str, ...]
+    outcomes: dict[str, Outcome]
     choice_vars: dict[str, tuple[Choice, ...]]
     choice_labels: dict[str, dict[str, str]]  # language -> {choice list: "a, b, c"}
     subplans: dict[str, GraphPlan]
@@ -164,6 +169,7 @@ def _build(graph: FlowGraph) -> GraphPlan:
         end_steps=frozenset(s.name for s in model.steps if s.is_end),
         variables=dict(graph.variables),
         results=tuple(v.name for v in model.variables if v.role == "result"),
+        outcomes={o.name: o for o in model.outcomes},
         choice_vars=choice_vars,
         choice_labels=choice_labels,
         subplans={name: plan_for(sub) for name, sub in graph.subflows.items()},

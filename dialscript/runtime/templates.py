@@ -111,7 +111,8 @@ def _fill(
             continue
         value: Any = context
         for name in part:
-            if isinstance(value, Mapping) and name in value:
+            # (the context is a Mapping: only looked-up values need the costlier check)
+            if (value is context or isinstance(value, Mapping)) and name in value:
                 value = value[name]
             else:
                 value = _MISSING
