@@ -138,3 +138,25 @@ def test_lazy_plain_event_edge_lines() -> None:
     for bad in (b"Event-Name: X\nno colon here\n\n", b"Event-Name: X\n: no name\n\n"):
         with pytest.raises(ProtocolError, match="without a name"):
             Event.from_plain(bad)
+
+
+def test_connect_reply_kept_as_one_block_reads_like_the_header_list() -> None:
+    """The session keeps the connect reply for the whole call: one string, same lookups."""
+    frame = next(
+        f for f in FrameReader().feed(recordings.raw_stream("03_main_outbound_7000"))
+        if f.get("Event-Name") == "CHANNEL_DATA"
+    )  # fmt: skip
+    compact = Event.from_encoded_headers(frame.headers)
+    listed = Event(list(frame.headers), encoded=True)
+    assert compact._text is not None and compact._list is None  # one block, nothing split
+    assert compact.raw_items() == listed.raw_items() == list(frame.headers)
+    for name, _ in frame.headers:
+        assert compact.get(name) == listed.get(name)
+        assert compact.get_all(name) == listed.get_all(name)
+    assert compact.variables == listed.variables and compact.variables
+    compact = Event.from_encoded_headers(frame.headers)
+    _ = compact.variables
+    assert compact._list is None  # reading the variables does not keep the split lines
+    odd = (("A", " lead"), ("B", "x\ny"))  # not from the frame reader: kept as given
+    assert Event.from_encoded_headers(odd).get("A") == " lead"
+    assert Event.from_encoded_headers(odd).get("B") == "x\ny"

@@ -196,17 +196,21 @@ class CallService:
             log.warning("call %s refused: %s", session.uuid, error)
             await session.hangup(str(HangupCause.UNALLOCATED_NUMBER))
             return
+        inputs = call_inputs(variables)
+        language = variables.get(LANGUAGE_VAR) or None
+        channel = call_channel(variables.get(CHANNEL_VAR), flow.graph)
+        del variables  # every channel variable, decoded: not kept for the whole call
         report = await run_call(
             session,
             flow.graph,
             store=self.store,
-            inputs=call_inputs(variables),
+            inputs=inputs,
             integrations=self.integrations,
             bindings=flow.bindings,
             config=flow.config,
-            language=variables.get(LANGUAGE_VAR) or None,
+            language=language,
             clock=self.clock,
-            channel=call_channel(variables.get(CHANNEL_VAR), flow.graph),
+            channel=channel,
             registry=self.agents,
             observer=self.observer,
             lookup=self.lookup,

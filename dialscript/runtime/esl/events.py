@@ -161,8 +161,19 @@ class Event:
 
     @classmethod
     def from_encoded_headers(cls, headers: tuple[tuple[str, str], ...]) -> Event:
-        """Wrap an already split, URL-encoded header list (the outbound ``connect`` reply)."""
-        return cls(list(headers), None, encoded=True)
+        """An already split, URL-encoded header list (the outbound ``connect`` reply).
+
+        Kept as one header block, like a plain event (the session holds the
+        reply for the whole call: one string of a few KB instead of a few
+        hundred tuples and strings). Names never hold ``:`` nor values a raw
+        ``\n`` or a leading blank (the frame reader split and stripped them
+        there), so lookups are the same; other lists are kept as given.
+        """
+        for name, value in headers:
+            if not name or ":" in name or "\n" in name or "\n" in value or value[:1] == " ":
+                return cls(list(headers), None, encoded=True)  # not from the frame reader
+        text = "".join([f"\n{name}: {value}" for name, value in headers])
+        return cls._from_block(text, None)
 
     @property
     def _raw(self) -> list[tuple[str, str]]:
@@ -244,7 +255,9 @@ class Event:
         """Every ``variable_*`` header, prefix stripped (first value of repeats)."""
         out: dict[str, str] = {}
         decode = self._decode
-        for name, raw in self._raw:  # only the variables are decoded
+        # The split lines are not kept: the connect reply lives as long as its call.
+        lines = self._list if self._list is not None else _split_lines(self._text or "")
+        for name, raw in lines:  # only the variables are decoded
             if name.startswith("variable_") and name[9:] not in out:
                 out[name[9:]] = decode(raw)
         return out

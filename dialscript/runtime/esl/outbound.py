@@ -164,6 +164,7 @@ class OutboundServer:
         try:
             reply = await conn.send(commands.connect(), timeout=self.connect_timeout)
             session = CallSession(conn, Event.from_encoded_headers(reply.headers))
+            del reply  # the session keeps a compact copy; this frame would live as long as the call
             await conn.myevents(self.event_format)
             if self.nix_events:
                 await conn.nixevent(self.nix_events)
