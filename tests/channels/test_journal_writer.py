@@ -39,3 +39,31 @@ def test_steps_of_many_calls_are_committed_and_synced(tmp_path: Path) -> None:
         assert journal.batches <= 3 * len(ids)
     finally:
         journal.close()
+
+
+def test_steps_gather_before_one_hand_over_unless_a_call_waits(tmp_path: Path) -> None:
+    """Steps wait up to ``hand_over_after`` on the loop; ``synced`` hands them over at once."""
+    graph = load_flow(FLOW)
+    journal = JournalWriter(tmp_path / "calls.sqlite", hand_over_after=30.0)
+
+    async def calls() -> CallRunner:
+        runners = []
+        for _ in range(5):
+            runner, _ = CallRunner.start(graph, journal, {"caller": "+86"}, now=NOW,
+                                         channel="ivr")  # fmt: skip
+            runner.feed(e.Digits("2", at=NOW))
+            runners.append(runner)
+        await asyncio.sleep(0.05)
+        assert journal.batches == 0  # gathering: nothing handed over yet
+        await asyncio.wait_for(journal.synced(runners[2].call_id), 5.0)  # not 30 s
+        assert journal.batches == 1  # all ten steps in one commit
+        for runner in runners:
+            await asyncio.wait_for(journal.synced(runner.call_id), 5.0)
+        runner.feed(e.Digits("2", at=NOW))  # left gathering when the loop ends
+        return runner
+
+    try:
+        last = asyncio.run(calls())
+        assert journal.load_state(last.call_id) == last.state  # a read flushes what gathered
+    finally:
+        journal.close()
