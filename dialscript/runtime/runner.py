@@ -76,7 +76,8 @@ class CallRunner:
 
     def _commit(self, state: CallState) -> None:
         old = self.state
-        trace = [(i, t) for i, t in enumerate(state.trace) if i >= len(old.trace)]
+        entries = state.trace
+        trace = [(i, entries[i]) for i in range(len(old.trace), len(entries))]  # the new ones
         answers = changed_answers(old.answers, state.answers)
         self.store.record_step(self.call_id, state, trace, answers)
         self.state = state
