@@ -83,8 +83,11 @@ class Machine:
         if self.event is not None:
             entry["event"] = self.event
             self.event = None
-        if len(self.out) > mark:
-            entry["do"] = [cmd.kind for cmd in self.out[mark:]]
+        out = self.out
+        if len(out) == mark + 1:  # most nodes give one command
+            entry["do"] = [out[mark].kind]
+        elif len(out) > mark:
+            entry["do"] = [cmd.kind for cmd in out[mark:]]
         return entry
 
     def note(self, text: str, *, warning: bool = False) -> None:

@@ -11,7 +11,6 @@ from typing import Any
 from dialscript.graph import model as m
 from dialscript.graph.prompts import recording_id
 from dialscript.runtime import commands as c
-from dialscript.runtime.evaluate import compile_expr
 from dialscript.runtime.machine import EXECUTORS, Executor, Machine, is_truthy
 from dialscript.runtime.plan import NodePlan, pick_with_lang
 from dialscript.runtime.state import CallState
@@ -222,12 +221,12 @@ def init_vars(mc: Machine, inputs: dict[str, Any]) -> None:
     st: CallState = mc.st
     for name, value in inputs.items():
         mc.assign(name, value)
-    for variable in mc.plan.variables.values():
-        if variable.role == "input" and variable.name not in inputs and not variable.optional:
-            mc.note(f"input {variable.name} was not given", warning=True)
-        if variable.default is not None and variable.name not in st.vars:
-            fn = compile_expr(variable.default, mc.plan.graph.model.schedules)
-            mc.assign(variable.name, fn(st.vars, st.clock))
+    for name in mc.plan.required_inputs:
+        if name not in inputs:
+            mc.note(f"input {name} was not given", warning=True)
+    for name, fn in mc.plan.defaults:
+        if name not in st.vars:
+            mc.assign(name, fn(st.vars, st.clock))
 
 
 _ALL: dict[str, Executor] = {

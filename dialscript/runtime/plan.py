@@ -75,6 +75,8 @@ class GraphPlan:
     variables: dict[str, Variable]
     results: tuple[str, ...]
     outcomes: dict[str, Outcome]
+    required_inputs: tuple[str, ...]  # inputs the call must be given
+    defaults: tuple[tuple[str, Compiled], ...]  # variables with a default, in declared order
     choice_vars: dict[str, tuple[Choice, ...]]
     choice_labels: dict[str, dict[str, str]]  # language -> {choice list: "a, b, c"}
     subplans: dict[str, GraphPlan]
@@ -170,6 +172,14 @@ def _build(graph: FlowGraph) -> GraphPlan:
         variables=dict(graph.variables),
         results=tuple(v.name for v in model.variables if v.role == "result"),
         outcomes={o.name: o for o in model.outcomes},
+        required_inputs=tuple(
+            v.name for v in graph.variables.values() if v.role == "input" and not v.optional
+        ),
+        defaults=tuple(
+            (v.name, compile_expr(v.default, schedules))
+            for v in graph.variables.values()
+            if v.default is not None
+        ),
         choice_vars=choice_vars,
         choice_labels=choice_labels,
         subplans={name: plan_for(sub) for name, sub in graph.subflows.items()},
