@@ -8,6 +8,7 @@ ISO dates/times, phones as +digits.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -187,7 +188,7 @@ def _number(question: Question, raw: Any) -> Outcome:
             return Rejected(f"not a number: {raw!r}")
     else:
         return Rejected(f"not a number: {raw!r}")
-    if number != number or number in (float("inf"), float("-inf")):
+    if not math.isfinite(number):
         return Rejected("not a number")
     if question.type == "scale" and not number.is_integer():
         return Rejected(f"a scale takes whole numbers, got {raw!r}")

@@ -7,7 +7,6 @@ per flow its step and handler entries, handler keys and result variables.
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,7 +81,9 @@ class GraphPlan:
     subplans: dict[str, GraphPlan]
 
 
-_PLANS: weakref.WeakKeyDictionary[FlowGraph, GraphPlan] = weakref.WeakKeyDictionary()
+# Keyed by the graph object (FlowGraph compares by identity).  A plain dict: a plan holds
+# its graph, so a weak mapping never freed one either, and it made every lookup costlier.
+_PLANS: dict[FlowGraph, GraphPlan] = {}
 
 
 def plan_for(graph: FlowGraph) -> GraphPlan:
