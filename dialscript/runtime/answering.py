@@ -16,6 +16,9 @@ from dialscript.runtime.plan import NodePlan
 
 _SPECIAL = ("dont_know", "refused")
 _DATED = ("date", "datetime")
+# isinstance with a tuple of types: cheaper than with a `X | Y` union on these hot paths
+_RAW_TYPES = (str, int, float, list)
+_NUMBERS = (int, float)
 _CONFIRM = m.Question(type="yesno", keys={"1": "yes", "2": "no"}, accepts_special=False)
 
 
@@ -123,7 +126,7 @@ def accept(mc: Machine, np: NodePlan, value: Any, raw: Any, via: str) -> None:
     stored = st.vars.get(node.var)
     st.answers.append(
         {"step": np.step, "node": np.id, "var": node.var, "value": stored,
-         "raw": raw if isinstance(raw, str | int | float | list) else str(raw),
+         "raw": raw if isinstance(raw, _RAW_TYPES) else str(raw),
          "via": via, "at": st.clock, "flow": mc.plan.name, "superseded": False}
     )  # fmt: skip
     st.wait = None
@@ -146,7 +149,7 @@ def route_answer(np: NodePlan, value: Any) -> str | None:
             target = answers.get(float(item))
         if target is not None:
             return target
-        if isinstance(item, int | float):
+        if isinstance(item, _NUMBERS):
             for low, high, where in np.ranges:
                 if low <= item <= high:
                     return where

@@ -35,6 +35,7 @@ REFUSED_WORDS = frozenset(
 _TODAY = {"today", "сегодня", "今天"}
 _TOMORROW = {"tomorrow", "завтра", "明天"}
 _PUNCT = " \t.!?,;。！？，"
+_NUMBERS = (int, float)  # a tuple: isinstance is cheaper with it than with `int | float`
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +180,7 @@ def _yesno(raw: Any) -> Outcome:
 def _number(question: Question, raw: Any) -> Outcome:
     if isinstance(raw, bool):
         return Rejected("expected a number")
-    if isinstance(raw, int | float):
+    if isinstance(raw, _NUMBERS):
         number = float(raw)
     elif isinstance(raw, str):
         try:

@@ -19,7 +19,7 @@ from dialscript.runtime.state import CallState
 def _say(mc: Machine, np: NodePlan) -> str | None:
     node = np.node
     assert isinstance(node, m.SayNode)
-    lang = mc.lang
+    lang = mc.st.language
     fixed = np.fixed_say.get(lang)
     if fixed is None:
         source, picked = pick_with_lang(node.text, lang, mc.plan.default_lang)
