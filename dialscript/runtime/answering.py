@@ -4,6 +4,7 @@ invalid input, confirmations, handlers and `Back`.
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from typing import Any
 
@@ -126,7 +127,7 @@ def accept(mc: Machine, np: NodePlan, value: Any, raw: Any, via: str) -> None:
     stored = st.vars.get(node.var)
     st.answers.append(
         {"step": np.step, "node": np.id, "var": node.var, "value": stored,
-         "raw": raw if isinstance(raw, _RAW_TYPES) else str(raw),
+         "raw": _audit_raw(raw),
          "via": via, "at": st.clock, "flow": mc.plan.name, "superseded": False}
     )  # fmt: skip
     st.wait = None
@@ -137,6 +138,15 @@ def accept(mc: Machine, np: NodePlan, value: Any, raw: Any, via: str) -> None:
         dead_end(mc, np, f"no route after the answer {stored!r} at {np.id}")
         return
     mc.run(target)
+
+
+def _audit_raw(raw: Any) -> Any:
+    """What the audit trail keeps of the answer as given: JSON-safe (inf and NaN as text)."""
+    if isinstance(raw, float) and not math.isfinite(raw):
+        return str(raw)
+    if isinstance(raw, list):
+        return [_audit_raw(item) for item in raw]
+    return raw if isinstance(raw, _RAW_TYPES) else str(raw)
 
 
 def route_answer(np: NodePlan, value: Any) -> str | None:

@@ -33,3 +33,23 @@ def test_ivr_calls_take_no_back_checkpoints() -> None:
     ivr, _ = run_events(compiled.graph, [e.Digits("1")], now=now, channel="ivr")
     assert len(agent.checkpoints) == 1 and ivr.checkpoints == []
     assert agent.results == ivr.results == {"ok": "yes"}
+
+
+def test_audit_keeps_non_finite_answers_as_text() -> None:
+    from datetime import datetime
+
+    from dialscript.dsl.load import compile_text
+    from dialscript.runtime import events as e
+    from dialscript.runtime.interpreter import run_events
+    from dialscript.runtime.state import CallState as State
+
+    compiled = compile_text(
+        'flow f\n  result note text\n  outcome done\nstep q\n  ask note "Note?"\n'
+        "    else -> bye\n  -> bye\nend bye done\n"
+    )
+    assert compiled.graph is not None
+    state, _ = run_events(
+        compiled.graph, [e.AgentAnswer(float("inf"))], now=datetime(2026, 1, 1), channel="agent"
+    )
+    assert state.answers[0]["raw"] == "inf"
+    assert State.from_json(state.to_json()) == state
