@@ -1,7 +1,10 @@
 """Commands: what the interpreter asks a channel to do (say, ask, transfer, hang up...).
 
-Frozen dataclasses; `command_to_dict` gives their JSON form.  Channels (ESL,
-agent screen, terminal, tests) translate them; the interpreter never does IO.
+Slotted dataclasses, read-only by convention: nothing changes a command once the
+interpreter issued it (they are not frozen because building a frozen dataclass costs
+a slow attribute call per field, and a call issues a dozen commands per event).
+`command_to_dict` gives their JSON form.  Channels (ESL, agent screen, terminal,
+tests) translate them; the interpreter never does IO.
 """
 
 from __future__ import annotations
@@ -14,12 +17,12 @@ from dialscript.graph.model import Question
 JsonDict = dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Command:
     kind: ClassVar[str] = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Say(_Command):
     """Text to speak (IVR) or read out (agent)."""
 
@@ -31,7 +34,7 @@ class Say(_Command):
     prompt: str | None = None  # recording id of a fixed text (no fields), see graph/prompts.py
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Play(_Command):
     kind: ClassVar[str] = "play"
     audio: str
@@ -39,7 +42,7 @@ class Play(_Command):
     node: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ShowNote(_Command):
     """Shown to the agent, never spoken (not sent on the IVR channel)."""
 
@@ -48,7 +51,7 @@ class ShowNote(_Command):
     node: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Option:
     """One valid answer for buttons and menus: the stored value, its label, its key."""
 
@@ -57,7 +60,7 @@ class Option:
     key: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Ask(_Command):
     """Collect an answer: the agent gets buttons/fields, the IVR plays text and reads keys."""
 
@@ -78,7 +81,7 @@ class Ask(_Command):
     span: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Transfer(_Command):
     kind: ClassVar[str] = "transfer"
     destination: str
@@ -86,7 +89,7 @@ class Transfer(_Command):
     node: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Queue(_Command):
     kind: ClassVar[str] = "queue"
     destination: str
@@ -94,7 +97,7 @@ class Queue(_Command):
     node: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Bridge(_Command):
     kind: ClassVar[str] = "bridge"
     destination: str
@@ -102,7 +105,7 @@ class Bridge(_Command):
     node: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Record(_Command):
     """Record the caller; the recording is stored under `reference` (also set into `var`)."""
 
@@ -113,14 +116,14 @@ class Record(_Command):
     prompt: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SendSms(_Command):
     kind: ClassVar[str] = "sms"
     to: str
     text: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Notify(_Command):
     kind: ClassVar[str] = "notify"
     channel: str  # "email" | "webhook"
@@ -129,7 +132,7 @@ class Notify(_Command):
     fields: dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class HttpRequest(_Command):
     """A lookup: answer with `HttpResult(data)` or `HttpFailed(reason)`."""
 
@@ -140,26 +143,26 @@ class HttpRequest(_Command):
     var: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SetResult(_Command):
     kind: ClassVar[str] = "set_result"
     name: str
     value: Any
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SetOutcome(_Command):
     kind: ClassVar[str] = "set_outcome"
     name: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Hangup(_Command):
     kind: ClassVar[str] = "hangup"
     cause: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Finished(_Command):
     """The flow is over: the outcome and the typed results (the call record)."""
 
