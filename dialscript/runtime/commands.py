@@ -2,7 +2,7 @@
 
 Slotted dataclasses, read-only by convention: nothing changes a command once the
 interpreter issued it (they are not frozen because building a frozen dataclass costs
-a slow attribute call per field, and a call issues a dozen commands per event).
+a slow attribute call per field, and a call issues about a dozen commands).
 `command_to_dict` gives their JSON form.  Channels (ESL, agent screen, terminal,
 tests) translate them; the interpreter never does IO.
 """
