@@ -60,10 +60,12 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from esl_bare import BareResponder, capture_commands
 
 FLOWS = Path(__file__).resolve().parents[1] / "flows"
 INPUTS = {
@@ -78,15 +80,38 @@ INPUTS = {
 }
 
 
-def _pin(core: int) -> None:
+def _pin(core: int, cores: tuple[int, ...]) -> None:
+    """Pin this process to ``cores[core]``: the cores the bench was STARTED with (a child
+    inherits its parent's pinning, so it cannot ask its own affinity)."""
     with contextlib.suppress(AttributeError, OSError):
-        cores = sorted(os.sched_getaffinity(0))
-        os.sched_setaffinity(0, {cores[core % len(cores)]})
+        if cores:
+            os.sched_setaffinity(0, {cores[core % len(cores)]})
 
 
 def _rss() -> int:
     with open("/proc/self/statm") as statm:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _cpu_ticks() -> dict[int, tuple[int, int]]:
+    """Per core: (all ticks, ticks stolen by the hypervisor) from /proc/stat (Linux)."""
+    ticks = {}
+    with contextlib.suppress(OSError), open("/proc/stat") as stat:
+        for line in stat:
+            name, *fields = line.split()
+            if name.startswith("cpu") and name[3:].isdigit():
+                values = [int(v) for v in fields[:8]]
+                ticks[int(name[3:])] = (sum(values), values[7] if len(values) > 7 else 0)
+    return ticks
+
+
+def steal_share(before: dict[int, tuple[int, int]], after: dict[int, tuple[int, int]],
+                core: int) -> float:  # fmt: skip
+    """Fraction of ``core``'s time the hypervisor ran something else (NaN if unknown)."""
+    if core not in before or core not in after:
+        return float("nan")
+    total = after[core][0] - before[core][0]
+    return (after[core][1] - before[core][1]) / total if total else float("nan")
 
 
 def pct(values: list[float], q: float) -> float:
@@ -107,6 +132,8 @@ class Profile:
     think: tuple[float, float] = (0.0, 0.0)
     ring: tuple[float, float] = (0.0, 0.0)
     seed: int = 1
+    bare: bool = False  # serve the bare responder (the floor) instead of dialscript
+    cores: tuple[int, ...] = ()  # the machine's cores: this side on the first, the fake on the next
 
 
 def parse_range(text: str) -> tuple[float, float]:
@@ -122,7 +149,12 @@ def parse_range(text: str) -> tuple[float, float]:
 
 
 def fake_process(address: tuple[str, int], profile: Profile, out: Any) -> None:
-    _pin(1)
+    _pin(1, profile.cores)
+    # The fake stands in for FreeSWITCH, a C program with no garbage collector: its own
+    # collections would land in the intervals it measures, so it is tuned as serve-calls is.
+    from dialscript.runtime.channels.serve import tune_gc
+
+    tune_gc()
     out.put(asyncio.run(_fake_main(address, profile)))
 
 
@@ -134,12 +166,25 @@ async def _fake_main(address: tuple[str, int], profile: Profile) -> dict[str, An
     setups: list[float] = []
     measured: set[int] = set()
     completed_at: dict[int, float] = {}
+    written: dict[str, float] = {}  # Application-UUID -> its CHANNEL_EXECUTE_COMPLETE written
+    first_apps: set[str] = set()  # each call's first application: its set-up interval
     original_complete = FakeCall._complete
     original_handle = FakeCall._handle
+
+    original_send = FakeCall._send
 
     async def timed_complete(self: FakeCall, run: Any) -> None:  # bench-only instrumentation
         await original_complete(self, run)
         completed_at[id(self)] = time.perf_counter()
+        if len(self.apps) == 1:
+            first_apps.add(run.app_uuid)
+
+    async def timed_send(self: FakeCall, data: bytes) -> None:
+        # _send writes before its first await: the stamp is the event's write, give or take µs
+        if b"\nEvent-Name: CHANNEL_EXECUTE_COMPLETE\n" in data:
+            at = data.index(b"\nApplication-UUID: ") + len(b"\nApplication-UUID: ")
+            written[data[at : data.index(b"\n", at)].decode()] = time.perf_counter()
+        await original_send(self, data)
 
     async def timed_handle(self: FakeCall, cmd: Any) -> None:
         if cmd.verb == "sendmsg":
@@ -154,6 +199,7 @@ async def _fake_main(address: tuple[str, int], profile: Profile) -> dict[str, An
         await original_handle(self, cmd)
 
     FakeCall._complete = timed_complete  # type: ignore[method-assign]
+    FakeCall._send = timed_send  # type: ignore[method-assign]
     FakeCall._handle = timed_handle  # type: ignore[method-assign]
     calls, ramp = profile.calls, profile.ramp
     async with FakeFreeSWITCH(time_scale=profile.time_scale) as fs:
@@ -179,6 +225,7 @@ async def _fake_main(address: tuple[str, int], profile: Profile) -> dict[str, An
         failures = [c.warnings for c in placed if c.warnings]
     cpu = resource.getrusage(resource.RUSAGE_SELF)
     return {"wall": wall, "latencies": latencies, "setups": setups, "failures": failures[:3],
+            "written": written, "first_apps": first_apps,
             "calls": calls, "cpu": cpu.ru_utime + cpu.ru_stime}  # fmt: skip
 
 
@@ -213,39 +260,43 @@ async def baseline_round_trip(n: int = 3000) -> list[float]:
 # ---------------------------------------------------------------- the server side (this process)
 
 
-def _instrument_server() -> tuple[list[float], list[float]]:
+def _instrument_server() -> tuple[list[float], list[float], dict[str, float]]:
     """Bench-only: stamp each CHANNEL_EXECUTE_COMPLETE as decoded, measure to the next sendmsg.
 
-    Returns (steps, set-ups): a connection's first interval is its call set-up.
+    Returns (steps, set-ups, sent): a connection's first interval is its call set-up;
+    ``sent`` maps each completed application's UUID to when the next command was written.
     """
     from dialscript.runtime.esl import ESLConnection
 
     inside: list[float] = []
     setups: list[float] = []
+    sent: dict[str, float] = {}
     measured: set[int] = set()
-    stamps: dict[int, float] = {}
-    on_event, send = ESLConnection._on_event, ESLConnection.send
+    stamps: dict[int, tuple[float, str]] = {}
+    on_event, write = ESLConnection._on_event, ESLConnection._write
 
     def timed_on_event(self: ESLConnection, event: Any) -> None:
         if event.name == "CHANNEL_EXECUTE_COMPLETE":
-            stamps[id(self)] = time.perf_counter()
+            stamps[id(self)] = (time.perf_counter(), event.get("Application-UUID", ""))
         on_event(self, event)
 
-    async def timed_send(self: ESLConnection, data: bytes, *, timeout: float | None = None) -> Any:
+    async def timed_write(self: ESLConnection, data: bytes) -> Any:  # every command goes here
         if data.startswith(b"sendmsg"):
             stamp = stamps.pop(id(self), None)
             if stamp is not None:
-                took = (time.perf_counter() - stamp) * 1000
+                now = time.perf_counter()
+                sent[stamp[1]] = now
+                took = (now - stamp[0]) * 1000
                 if id(self) in measured:
                     inside.append(took)
                 else:
                     measured.add(id(self))
                     setups.append(took)
-        return await send(self, data, timeout=timeout)
+        return await write(self, data)
 
     ESLConnection._on_event = timed_on_event  # type: ignore[method-assign]
-    ESLConnection.send = timed_send  # type: ignore[method-assign]
-    return inside, setups
+    ESLConnection._write = timed_write  # type: ignore[method-assign]
+    return inside, setups, sent
 
 
 def _line(label: str, values: list[float]) -> str:
@@ -253,65 +304,125 @@ def _line(label: str, values: list[float]) -> str:
             f"  p99 {pct(values, 0.99):.3f} ms  max {max(values, default=0):.3f} ms")  # fmt: skip
 
 
-async def run_profile(profile: Profile) -> dict[str, Any]:
-    """This process is the server side of one profile; prints its section, returns figures."""
-    from dialscript.runtime.channels import (
-        UNUSED_EVENTS,
-        CallService,
-        FlowLibrary,
-        JournalWriter,
-        MemoryIntegrations,
-    )
-    from dialscript.runtime.channels.serve import tune_gc
-    from dialscript.runtime.esl import OutboundServer
+class _DialscriptSide:
+    """The server under test: OutboundServer + CallService + JournalWriter, as serve-calls."""
 
-    calls, ramp = profile.calls, profile.ramp
-    _pin(0)
-    inside, inside_setups = _instrument_server()
-    base = await baseline_round_trip()
-    with tempfile.TemporaryDirectory() as tmp:
-        store = JournalWriter(Path(tmp) / "calls.sqlite")  # the journal serve-calls uses
+    def __init__(self, tmp: str) -> None:
+        from dialscript.runtime.channels import (
+            UNUSED_EVENTS,
+            CallService,
+            FlowLibrary,
+            JournalWriter,
+            MemoryIntegrations,
+        )
+        from dialscript.runtime.esl import OutboundServer
+
+        self.store = JournalWriter(Path(tmp) / "calls.sqlite")  # the journal serve-calls uses
         library = FlowLibrary(FLOWS, env="test")
         library.get("nps_survey")  # compile before measuring
-        tune_gc()  # as serve-calls does at start-up
         now = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
         service = CallService(
-            library, store=store, integrations=MemoryIntegrations(), clock=lambda: now
+            library, store=self.store, integrations=MemoryIntegrations(), clock=lambda: now
         )
-        server = OutboundServer(  # as serve-calls builds it
+        self.server = OutboundServer(  # as serve-calls builds it
             service, port=0, linger=1, reply_timeout=30.0, nix_events=UNUSED_EVENTS
         )
-        await server.start()
+
+    async def start(self) -> tuple[str, int]:
+        await self.server.start()
+        return self.server.address
+
+    def live(self) -> int:
+        return self.server.active_calls
+
+    async def stop(self) -> int:
+        """Stop; how many calls the journal holds as completed."""
+        await self.server.drain(5.0)
+        records = self.store.results()
+        self.store.close()
+        return sum(1 for r in records if r.outcome == "completed")
+
+
+class _BareSide:
+    """The floor: :class:`esl_bare.BareResponder` replaying dialscript's commands."""
+
+    def __init__(self, script: list[bytes], sent: dict[str, float]) -> None:
+        self.script = script
+        self.sent = sent
+        self.sessions: list[BareResponder] = []
+        self.server: asyncio.Server | None = None
+
+    async def start(self) -> tuple[str, int]:
+        def session() -> BareResponder:
+            self.sessions.append(BareResponder(self.script, self.sent))
+            return self.sessions[-1]
+
+        self.server = await asyncio.get_running_loop().create_server(session, "127.0.0.1", 0)
+        host, port = self.server.sockets[0].getsockname()[:2]
+        return host, port
+
+    def live(self) -> int:
+        return sum(1 for s in self.sessions if s.transport and not s.transport.is_closing())
+
+    async def stop(self) -> int:
+        """Stop; how many connections got through the whole script."""
+        assert self.server is not None
+        self.server.close()
+        await self.server.wait_closed()
+        return sum(1 for s in self.sessions if s.next_index == len(self.script))
+
+
+async def run_profile(profile: Profile, script: list[bytes]) -> dict[str, Any]:
+    """This process is the server side of one profile; prints its section, returns figures."""
+    from dialscript.runtime.channels.serve import tune_gc
+
+    calls, ramp = profile.calls, profile.ramp
+    _pin(0, profile.cores)
+    inside, inside_setups, sent = _instrument_server()
+    base = await baseline_round_trip()
+    with tempfile.TemporaryDirectory() as tmp:
+        side: _DialscriptSide | _BareSide = (
+            _BareSide(script, sent) if profile.bare else _DialscriptSide(tmp)
+        )
+        tune_gc()  # as serve-calls does at start-up
+        address = await side.start()
         rss0 = _rss()
+        ticks0 = _cpu_ticks()
         cpu0 = resource.getrusage(resource.RUSAGE_SELF)
         out: Any = mp.get_context("spawn").Queue()
-        proc = mp.get_context("spawn").Process(
-            target=fake_process, args=(server.address, profile, out)
-        )
+        proc = mp.get_context("spawn").Process(target=fake_process, args=(address, profile, out))
         proc.start()
         peak_calls, peak_rss = 0, rss0
         result: dict[str, Any] | None = None
         deadline = time.monotonic() + 110
         while result is None and time.monotonic() < deadline:
             await asyncio.sleep(0.05)
-            if server.active_calls > peak_calls:
-                peak_calls, peak_rss = server.active_calls, _rss()
+            if side.live() > peak_calls:
+                peak_calls, peak_rss = side.live(), _rss()
             with contextlib.suppress(Exception):
                 result = out.get_nowait()
         cpu1 = resource.getrusage(resource.RUSAGE_SELF)
+        ticks1 = _cpu_ticks()
         proc.join(5)
         if proc.is_alive():
             proc.kill()
-        await server.drain(5.0)
-        records = store.results()
-        store.close()
+        completed = await side.stop()
     if result is None:
         raise SystemExit("the fake FreeSWITCH did not report in time")
     lat: list[float] = result["latencies"]
-    setups: list[float] = result["setups"]
-    completed = sum(1 for r in records if r.outcome == "completed")
+    written: dict[str, float] = result["written"]
+    first: set[str] = result["first_apps"]
+    # Both processes stamp with perf_counter (CLOCK_MONOTONIC: one clock for the machine).
+    added = [
+        (sent[app] - at) * 1000 for app, at in written.items() if app in sent and app not in first
+    ]
+    added_setups = [
+        (sent[app] - at) * 1000 for app, at in written.items() if app in sent and app in first
+    ]
     print(f"\n=== {profile.label} ===")
-    print(f"calls: {calls} (NPS survey over ESL, 3 questions), journaled completed: {completed}")
+    served = "the bare responder (the floor)" if profile.bare else "dialscript (NPS survey)"
+    done = "whole script" if profile.bare else "journaled completed"
+    print(f"calls: {calls} served by {served}; {done}: {completed}")
     pacing = (f"placed evenly over {ramp:g} s ({calls / ramp:.0f} calls/s)" if ramp > 0
               else "all placed at once")  # fmt: skip
     think, ring = profile.think, profile.ring
@@ -323,16 +434,25 @@ async def run_profile(profile: Profile) -> dict[str, Any]:
     print(f"wall: {result['wall']:.2f}s  calls/s: {calls / result['wall']:.0f}")
     short = "" if peak_calls >= calls else f"  (SHORT of {calls}: calls did not all overlap)"
     print(f"peak live calls: {peak_calls}{short}")
-    print(_line("added latency per step, seen by the fake", lat))
-    print(_line("  inside dialscript (event decoded -> next command written)", inside))
-    print(_line("call set-up (first interval), seen by the fake", setups))
-    print(_line("  inside dialscript", inside_setups))
-    print(_line("all intervals, inside dialscript", inside + inside_setups))
+    print(
+        _line("ADDED LATENCY PER STEP (the fake writes the event -> next command written)", added)
+    )
+    if not profile.bare:
+        print(_line("  of which inside dialscript (event decoded -> command written)", inside))
+    print(_line("call set-up (first interval), added", added_setups))
+    if not profile.bare:
+        print(_line("  of which inside dialscript", inside_setups))
+    print(_line("round trip seen by the fake (its own loop's lag included)", lat))
+    cores = profile.cores or (0, 1)
+    stolen = steal_share(ticks0, ticks1, cores[0])
+    print(f"machine: the hypervisor stole {stolen:.1%} of this side's core (core {cores[0]})"
+          f" and {steal_share(ticks0, ticks1, cores[1 % len(cores)]):.1%} of the fake's"
+          " while the calls ran (time no process here could use)")  # fmt: skip
     own = resource.getrusage(resource.RUSAGE_SELF)
     busy = (cpu1.ru_utime + cpu1.ru_stime) - (cpu0.ru_utime + cpu0.ru_stime)
-    intervals = len(inside) + len(inside_setups)
+    intervals = len(added) + len(added_setups)
     per_step = busy / max(intervals, 1) * 1000
-    print(f"CPU seconds: dialscript {own.ru_utime + own.ru_stime:.2f}"
+    print(f"CPU seconds: server {own.ru_utime + own.ru_stime:.2f}"
           f" ({busy:.2f} while the calls ran: {per_step:.3f} ms per step)"
           f"  fake FreeSWITCH {result['cpu']:.2f}  (wall {result['wall']:.2f})")  # fmt: skip
     print(f"baseline asyncio round trip (n={len(base)}): p50 {pct(base, 0.5):.3f} ms"
@@ -340,22 +460,23 @@ async def run_profile(profile: Profile) -> dict[str, Any]:
     per_call = (peak_rss - rss0) / max(peak_calls, 1)
     print(f"memory per live call: {per_call / 1024:.1f} KB (RSS +{(peak_rss - rss0) / 2**20:.1f}"
           f" MB at {peak_calls} live calls)")  # fmt: skip
-    print(f"mean step latency {statistics.fmean(lat) if lat else float('nan'):.3f} ms;"
+    print(f"mean added step latency {statistics.fmean(added) if added else float('nan'):.3f} ms;"
           f" fake warnings: {result['failures'] or 'none'}", flush=True)  # fmt: skip
     return {
         "label": profile.label, "scale": profile.time_scale,
         "calls_s": calls / result["wall"], "peak": peak_calls,
         "calls": calls, "completed": completed,
+        "added": (pct(added, 0.5), pct(added, 0.99)),
+        "added_setup": (pct(added_setups, 0.5), pct(added_setups, 0.99)),
         "step": (pct(inside, 0.5), pct(inside, 0.99)),
-        "setup": (pct(inside_setups, 0.5), pct(inside_setups, 0.99)),
         "fake": (pct(lat, 0.5), pct(lat, 0.99)),
         "cpu_step": per_step, "kb_call": per_call / 1024,
-        "base": (pct(base, 0.5), pct(base, 0.99)),
+        "base": (pct(base, 0.5), pct(base, 0.99)), "steal": stolen,
     }  # fmt: skip
 
 
-def profile_process(profile: Profile, out: Any) -> None:
-    out.put(asyncio.run(run_profile(profile)))
+def profile_process(profile: Profile, script: list[bytes], out: Any) -> None:
+    out.put(asyncio.run(run_profile(profile, script)))
 
 
 def summary(rows: list[dict[str, Any]]) -> None:
@@ -367,10 +488,12 @@ def summary(rows: list[dict[str, Any]]) -> None:
         ("fake time scale", [f"{row['scale']:g}" for row in rows]),
         ("peak live calls", [f"{row['peak']} of {row['calls']}" for row in rows]),
         ("calls/s", [f"{row['calls_s']:.0f}" for row in rows]),
-        ("per step inside dialscript p50/p99 ms", [pair(row["step"]) for row in rows]),
-        ("set-up inside dialscript p50/p99 ms", [pair(row["setup"]) for row in rows]),
-        ("per step seen by the fake p50/p99 ms", [pair(row["fake"]) for row in rows]),
+        ("ADDED LATENCY PER STEP p50/p99 ms", [pair(row["added"]) for row in rows]),
+        ("  inside dialscript p50/p99 ms", [pair(row["step"]) for row in rows]),
+        ("set-up, added p50/p99 ms", [pair(row["added_setup"]) for row in rows]),
+        ("round trip seen by the fake p50/p99 ms", [pair(row["fake"]) for row in rows]),
         ("CPU per step ms", [f"{row['cpu_step']:.3f}" for row in rows]),
+        ("core stolen by the hypervisor", [f"{row['steal']:.1%}" for row in rows]),
         ("memory per live call KB", [f"{row['kb_call']:.1f}" for row in rows]),
         ("asyncio round trip p50/p99 ms", [pair(row["base"]) for row in rows]),
     ]
@@ -384,17 +507,29 @@ def summary(rows: list[dict[str, Any]]) -> None:
 
 
 def main(args: argparse.Namespace) -> None:
-    lockstep = Profile("lockstep (think 0 s)", args.calls, args.time_scale, args.ramp)
+    try:
+        cores = tuple(sorted(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux: no pinning
+        cores = ()
+    lockstep = Profile("lockstep (think 0 s)", args.calls, args.time_scale, args.ramp, cores=cores)
     low, high = args.think
     realistic = Profile(
         f"callers think {low:g}-{high:g} s", args.calls, args.think_time_scale, args.ramp,
-        think=args.think, ring=args.ring, seed=args.seed,
+        think=args.think, ring=args.ring, seed=args.seed, cores=cores,
     )  # fmt: skip
     chosen = {"both": [lockstep, realistic], "lockstep": [lockstep], "think": [realistic]}
-    rows = []
+    script = asyncio.run(capture_commands(FLOWS, INPUTS))
+    runs = []
     for profile in chosen[args.profile]:
+        floor = replace(profile, label=f"{profile.label}, bare responder", bare=True)
+        for round_ in range(args.rounds):
+            suffix = f" #{round_ + 1}" if args.rounds > 1 else ""
+            runs += [replace(floor, label=floor.label + suffix),
+                     replace(profile, label=profile.label + suffix)]  # fmt: skip
+    rows = []
+    for profile in runs:
         out: Any = mp.get_context("spawn").Queue()
-        proc = mp.get_context("spawn").Process(target=profile_process, args=(profile, out))
+        proc = mp.get_context("spawn").Process(target=profile_process, args=(profile, script, out))
         proc.start()
         try:
             rows.append(out.get(timeout=150))
@@ -423,4 +558,6 @@ if __name__ == "__main__":
                         help="realistic profile's time scale (default 1.0: real time)")  # fmt: skip
     parser.add_argument("--seed", type=int, default=1, help="seed of the callers' timings")
     parser.add_argument("--profile", choices=("both", "lockstep", "think"), default="both")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="run each profile N times (the floor, then dialscript)")  # fmt: skip
     main(parser.parse_args())

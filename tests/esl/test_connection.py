@@ -9,6 +9,7 @@ import pytest
 
 from dialscript.runtime.esl import (
     CallHungUp,
+    CommandFailed,
     ConnectionLost,
     ESLConnection,
     ESLTimeout,
@@ -201,5 +202,62 @@ def test_slow_consumer_drops_oldest_without_blocking_replies() -> None:
             assert await conn.api("status") == "done"
             assert stream.dropped == 45
             assert (await stream.get(1))["DTMF-Digit"] == "5"
+
+    run(with_peer(script, body))
+
+
+def test_execute_and_wait_fails_on_err_reply_without_waiting_for_completion() -> None:
+    async def script(r: asyncio.StreamReader, w: asyncio.StreamWriter) -> None:
+        await read_command(r)
+        w.write(wire.command_reply("-ERR no such application"))
+        await read_command(r)
+        w.write(wire.command_reply("+OK in step"))
+        await read_command(r)
+
+    async def body(conn: ESLConnection) -> None:
+        with pytest.raises(CommandFailed, match="no such application"):
+            await asyncio.wait_for(conn.execute_and_wait("nosuchapp", timeout=30), 2)
+        assert not conn._executions  # nothing is left waiting for a completion
+        assert await conn.command(commands.build("status")) == "+OK in step"
+
+    run(with_peer(script, body))
+
+
+def test_execute_and_wait_times_out_when_no_reply_comes() -> None:
+    async def script(r: asyncio.StreamReader, w: asyncio.StreamWriter) -> None:
+        cmd = await read_command(r)
+        await asyncio.sleep(0.3)  # too late: the wait has given up on this reply
+        w.write(wire.command_reply("+OK"))
+        w.write(
+            channel_event(
+                "CHANNEL_EXECUTE_COMPLETE", ("Application-UUID", cmd.get("Event-UUID") or "")
+            )
+        )
+        await read_command(r)
+        w.write(wire.command_reply("+OK second"))
+        await read_command(r)
+
+    async def body(conn: ESLConnection) -> None:
+        conn.reply_timeout = 0.1
+        with pytest.raises(ESLTimeout, match="no reply"):
+            await conn.execute_and_wait("playback", "x.wav", timeout=30)
+        await asyncio.sleep(0.4)
+        # the late +OK went to the timed-out command's tombstone, not to this one
+        conn.reply_timeout = 2.0
+        assert await conn.command(commands.build("second")) == "+OK second"
+
+    run(with_peer(script, body))
+
+
+def test_execute_and_wait_times_out_when_the_application_never_completes() -> None:
+    async def script(r: asyncio.StreamReader, w: asyncio.StreamWriter) -> None:
+        await read_command(r)
+        w.write(wire.command_reply("+OK"))
+        await read_command(r)
+
+    async def body(conn: ESLConnection) -> None:
+        with pytest.raises(ESLTimeout, match="playback did not complete"):
+            await conn.execute_and_wait("playback", "x.wav", timeout=0.1)
+        assert not conn._executions
 
     run(with_peer(script, body))

@@ -80,6 +80,31 @@ async def _wait(fut: asyncio.Future[_T], timeout: float) -> _T:
     return fut.result()
 
 
+def _expire(fut: asyncio.Future[Frame] | asyncio.Future[Event]) -> None:
+    if not fut.done():
+        fut.set_exception(TimeoutError())
+
+
+def _check_execute_reply(
+    done: asyncio.Future[Event],
+    timer: asyncio.TimerHandle,
+    data: bytes,
+    reply: asyncio.Future[Frame],
+) -> None:
+    """The reply to an ``execute``'s ``sendmsg``: a ``-ERR`` or none at all fails the wait."""
+    timer.cancel()
+    if done.done() or reply.cancelled():
+        return
+    error = reply.exception()
+    if isinstance(error, TimeoutError):
+        error = ESLTimeout(f"no reply to {data[:40]!r}")
+    elif error is None and reply.result().reply_text.startswith("-"):
+        line = data.split(b"\n", 1)[0].decode("utf-8", "replace")
+        error = CommandFailed(line, reply.result().reply_text)
+    if error is not None:
+        _fail(done, error)
+
+
 def _fail(fut: asyncio.Future[Frame] | asyncio.Future[Event], error: BaseException) -> None:
     if not fut.done():
         fut.set_exception(error)
@@ -315,6 +340,21 @@ class ESLConnection:
 
     async def send(self, data: bytes, *, timeout: float | None = None) -> Frame:
         """Write one built command and wait for its reply frame (FIFO)."""
+        fut = await self._write(data)
+        wait = self.reply_timeout if timeout is None else timeout
+        timer = asyncio.get_running_loop().call_later(wait, _expire, fut)
+        try:
+            return await fut
+        except TimeoutError:  # set by _expire: fut stays in the queue as a tombstone
+            raise ESLTimeout(f"no reply within {wait} s to {data[:40]!r}") from None
+        except BaseException:
+            fut.cancel()  # a tombstone: its reply, if it ever comes, is skipped
+            raise
+        finally:
+            timer.cancel()
+
+    async def _write(self, data: bytes) -> asyncio.Future[Frame]:
+        """Write one built command; the future of its reply (queued FIFO before the write)."""
         self._check()
         fut: asyncio.Future[Frame] = asyncio.get_running_loop().create_future()
         async with self._write_lock:
@@ -325,15 +365,10 @@ class ESLConnection:
                 await self._writer.drain()
             except OSError as exc:
                 self._fail_all(ConnectionLost(f"write failed: {exc}"))
-        wait = self.reply_timeout if timeout is None else timeout
-        try:
-            return await _wait(fut, wait)
-        except TimeoutError:
-            fut.cancel()  # a tombstone: its reply, if it ever comes, is skipped
-            raise ESLTimeout(f"no reply within {wait} s to {data[:40]!r}") from None
-        except BaseException:
-            fut.cancel()
-            raise
+            except BaseException:
+                fut.cancel()
+                raise
+        return fut
 
     async def command(self, data: bytes, *, timeout: float | None = None) -> str:
         """Send a command; return its ``Reply-Text``; raise :class:`CommandFailed` on ``-ERR``."""
@@ -468,9 +503,33 @@ class ESLConnection:
         uuid: str | None = None,
         timeout: float | None = None,
     ) -> Event:
-        """:meth:`execute` then :meth:`wait_execute`."""
-        app_uuid = await self.execute(app, arg, uuid=uuid)
-        return await self.wait_execute(app_uuid, timeout=timeout)
+        """:meth:`execute` then :meth:`wait_execute`, waking the caller once, at completion.
+
+        The ``+OK`` is not waited for on its own: a ``-ERR`` (:class:`CommandFailed`)
+        or no reply within ``reply_timeout`` (:class:`ESLTimeout`) fails the wait.
+        """
+        target = uuid or self.controlled_uuid
+        if target is not None and target in self._hangups:
+            raise CallHungUp(target, self._hangups[target])
+        app_uuid = _app_uuid()
+        data = commands.sendmsg_execute(app, arg, event_uuid=app_uuid, uuid=uuid)
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[Event] = loop.create_future()
+        self._executions[app_uuid] = (target, done)  # before sending: COMPLETE cannot be missed
+        try:
+            reply = await self._write(data)
+            reply_timer = loop.call_later(self.reply_timeout, _expire, reply)
+            reply.add_done_callback(partial(_check_execute_reply, done, reply_timer, data))
+            wait = self.execute_timeout if timeout is None else timeout
+            timer = loop.call_later(wait, _expire, done)
+            try:
+                return await done
+            except TimeoutError:
+                raise ESLTimeout(f"application {app} did not complete in {wait} s") from None
+            finally:
+                timer.cancel()
+        finally:
+            self._executions.pop(app_uuid, None)
 
     async def hangup(self, cause: str = "NORMAL_CLEARING", *, uuid: str | None = None) -> None:
         """``sendmsg`` ``call-command: hangup``."""

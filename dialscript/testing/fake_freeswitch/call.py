@@ -251,6 +251,8 @@ class FakeCall(CommandHandling):
         var_order: list[str] | None = None,
     ) -> None:
         """Fire a channel event for this call."""
+        if not self.switch.sessions and (self._closing or not self._wanted(name, [])):
+            return  # nobody would see it: spare building ~100 headers
         headers = self.channel.event(
             name, where, with_vars=with_vars, extra=extra, state=state, call_state=call_state,
             var_order=var_order,
