@@ -3,8 +3,11 @@
 Replies are matched FIFO to commands (a cancelled waiter leaves a tombstone so
 order survives), events are fanned out to :class:`EventStream` consumers, and
 ``execute`` waits are matched by ``Application-UUID`` and raced against the
-channel hanging up, a disconnect notice and EOF. The connection owns its
-reader task; :meth:`ESLConnection.close` cancels and awaits it.
+channel hanging up, a disconnect notice and EOF. Over a
+:class:`~dialscript.runtime.esl.direct.DirectReader` (the outbound server's and
+the inbound client's) frames are dispatched as the bytes arrive; over any other
+stream reader the connection owns a reader task, which :meth:`ESLConnection.close`
+cancels and awaits.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from random import getrandbits
 from typing import TypeVar
 
 from . import commands
+from .direct import DirectReader
 from .errors import (
     CallHungUp,
     CommandFailed,
@@ -147,16 +151,24 @@ class ESLConnection:
         self._closed = asyncio.Event()
         self._auth_request = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._started = False
 
     # -- lifecycle ------------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Start the reader task (owned by this connection)."""
-        if self._task is None:
+        """Start reading: frames straight from a :class:`DirectReader`, else a reader task."""
+        if self._started:
+            return
+        self._started = True
+        if isinstance(self._reader, DirectReader):
+            self._reader.attach(self._on_data, self._on_end)
+        else:
             self._task = asyncio.create_task(self._read_loop(), name="esl-reader")
 
     async def close(self) -> None:
-        """Cancel the reader, close the socket, fail every waiter with :class:`ConnectionLost`."""
+        """Stop reading, close the socket, fail every waiter with :class:`ConnectionLost`."""
+        if isinstance(self._reader, DirectReader):
+            self._reader.detach()
         if self._task is not None and not self._task.done():
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -223,6 +235,33 @@ class ESLConnection:
             reason = ConnectionLost(f"socket error: {exc}")
         finally:
             self._fail_all(reason)
+
+    def _on_data(self, data: bytes) -> None:
+        """A :class:`DirectReader`'s bytes, in the transport's read callback."""
+        if self._lost is not None:
+            return
+        try:
+            for frame in self._frames.feed(data):
+                self._dispatch(frame)
+        except ProtocolError as exc:
+            log.warning("ESL protocol error: %s", exc)
+            self._fail_all(ConnectionLost(f"protocol error: {exc}"))
+            return
+        if self._lost is not None:  # rejected by FreeSWITCH
+            self._fail_all(self._lost)
+
+    def _on_end(self, exc: Exception | None) -> None:
+        """A :class:`DirectReader`'s end: EOF (``None``) or the socket's error."""
+        if exc is not None:
+            self._fail_all(ConnectionLost(f"socket error: {exc}"))
+            return
+        try:
+            self._frames.feed_eof()
+        except ProtocolError as error:
+            log.warning("ESL protocol error: %s", error)
+            self._fail_all(ConnectionLost(f"protocol error: {error}"))
+            return
+        self._fail_all(ConnectionLost("EOF from FreeSWITCH"))
 
     def _fail_all(self, reason: ConnectionLost) -> None:
         if self._lost is None:

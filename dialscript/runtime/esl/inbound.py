@@ -15,7 +15,7 @@ import re
 import uuid as uuidlib
 from collections.abc import Collection, Mapping, Sequence
 
-from . import commands
+from . import commands, direct
 from .connection import ESLConnection
 from .errors import AuthFailed, CommandFailed, ConnectionLost, ESLError, UnsafeValue
 from .events import Event
@@ -145,7 +145,7 @@ class InboundClient:
     async def _connect_once(self) -> None:
         try:
             reader, writer = await asyncio.wait_for(
-                asyncio.open_connection(self.host, self.port), self.connect_timeout
+                direct.open_connection(self.host, self.port), self.connect_timeout
             )
         except (OSError, TimeoutError) as exc:
             raise ConnectionLost(f"cannot reach {self.host}:{self.port}: {exc}") from None

@@ -15,7 +15,7 @@ import ipaddress
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 
-from . import commands
+from . import commands, direct
 from .connection import ESLConnection
 from .errors import CallHungUp, ConnectionLost, ESLError
 from .events import Event
@@ -80,7 +80,7 @@ class OutboundServer:
 
     async def start(self) -> None:
         """Bind and listen."""
-        self._server = await asyncio.start_server(self._accept, self.host, self.port)
+        self._server = await direct.start_server(self._accept, self.host, self.port)
 
     @property
     def address(self) -> tuple[str, int]:
