@@ -97,9 +97,11 @@ def _check_execute_reply(
 ) -> None:
     """The reply to an ``execute``'s ``sendmsg``: a ``-ERR`` or none at all fails the wait."""
     timer.cancel()
-    if done.done() or reply.cancelled():
+    if reply.cancelled():
         return
-    error = reply.exception()
+    error = reply.exception()  # retrieved even when nobody waits any more
+    if done.done():
+        return
     if isinstance(error, TimeoutError):
         error = ESLTimeout(f"no reply to {data[:40]!r}")
     elif error is None and reply.result().reply_text.startswith("-"):

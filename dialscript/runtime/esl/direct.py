@@ -15,7 +15,7 @@ earlier, and no task, buffer or wake-up is spent per read.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import SupportsIndex
 
 __all__ = ["DirectReader", "open_connection", "start_server"]
@@ -77,15 +77,18 @@ class DirectReader(asyncio.StreamReader):
 
 
 async def start_server(
-    client_connected: Callable[[DirectReader, asyncio.StreamWriter], object],
+    client_connected: Callable[
+        [asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None] | None
+    ],
     host: str | None,
     port: int,
 ) -> asyncio.Server:
-    """:func:`asyncio.start_server` with a :class:`DirectReader` per connection."""
+    """:func:`asyncio.start_server` with a :class:`DirectReader` per connection
+    (``client_connected`` gets it as its reader)."""
     loop = asyncio.get_running_loop()
 
     def protocol() -> asyncio.StreamReaderProtocol:
-        return asyncio.StreamReaderProtocol(DirectReader(loop), client_connected, loop=loop)  # type: ignore[arg-type]
+        return asyncio.StreamReaderProtocol(DirectReader(loop), client_connected, loop=loop)
 
     return await loop.create_server(protocol, host, port)
 
