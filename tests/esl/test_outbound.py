@@ -6,7 +6,13 @@ import asyncio
 
 import pytest
 
-from dialscript.runtime.esl import CallHungUp, CallSession, CommandFailed, ConnectionLost
+from dialscript.runtime.esl import (
+    CallHungUp,
+    CallSession,
+    CommandFailed,
+    ConnectionLost,
+    UnsafeValue,
+)
 from dialscript.testing.fake_freeswitch import (
     Faults,
     HangUp,
@@ -280,3 +286,21 @@ def test_fake_nixevent_follows_the_event_list() -> None:
     assert outcome.value == ["+OK events nixed", "+OK events nixed"]
     assert call._wanted("CHANNEL_EXECUTE", []) and call._wanted("CUSTOM", [])
     assert not call._wanted("DTMF", [])
+
+
+def test_kill_hangs_up_in_the_middle_of_a_prompt() -> None:
+    async def handler(session: CallSession) -> str:
+        with pytest.raises(UnsafeValue):
+            await session.kill("NORMAL_CLEARING\n\nbgapi originate")
+        prompt = asyncio.create_task(session.playback("ivr/long.wav"))
+        await asyncio.sleep(0.05)  # the playback is running (event-lock would queue a sendmsg)
+        reply = await session.kill("NORMAL_TEMPORARY_FAILURE")
+        with pytest.raises(CallHungUp):
+            await prompt
+        return reply
+
+    call, outcome = run(call_through(handler, ScriptedCaller(), fake={"time_scale": 1.0}))
+    assert outcome.error is None and outcome.value is not None
+    assert outcome.value.startswith("+OK")
+    assert call.hangup_cause == "NORMAL_TEMPORARY_FAILURE"
+    assert call.app_names[-1] == "playback"

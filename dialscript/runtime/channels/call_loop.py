@@ -134,6 +134,15 @@ async def run_call(
     port: AgentPort | None = ports.open(session.uuid, runner.call_id) if agent else None
 
     journal = store if isinstance(store, JournalWriter) else None
+    journal_failed: list[asyncio.Task[None]] = []
+
+    def on_journal_failure(error: StoreError) -> None:
+        """A step could not be journaled: hang up now, before the caller answers on top of it."""
+        log.error("call %s: hanging up, the journal failed: %r", runner.call_id, error)
+        journal_failed.append(asyncio.create_task(_kill_quietly(session)))
+
+    if journal is not None:
+        journal.watch(runner.call_id, on_journal_failure)
 
     async def durable() -> None:
         """Every step taken so far is committed (a group-committing journal writes behind)."""
@@ -180,7 +189,7 @@ async def run_call(
                 await durable()
                 feed(event)
     except CallHungUp as hung:
-        report.ended_by = "caller"
+        report.ended_by = "error" if journal_failed else "caller"
         _end(runner, feed, hung.cause or "NORMAL_CLEARING")
     except ConnectionLost as lost:
         log.info("call %s: %s", session.uuid, lost)
@@ -199,6 +208,8 @@ async def run_call(
         if port is not None:
             ports.close(port)
         await esl.aclose()
+        if journal_failed:
+            await asyncio.wait(journal_failed)  # _kill_quietly is bounded and never raises
         if journal is not None:
             try:
                 await asyncio.wait_for(durable(), 10.0)
@@ -224,6 +235,19 @@ def _end(runner: CallRunner, feed: Callable[[e.Event], None], cause: str) -> Non
         feed(e.Hangup(cause))
     except StoreError as error:
         log.error("call %s: could not journal the end of the call: %r", runner.call_id, error)
+
+
+async def _kill_quietly(session: CallSession) -> None:
+    """Hang the call up at once (even mid-prompt); a failure is logged."""
+    if session.hung_up:
+        return
+    try:
+        reply = await asyncio.wait_for(session.kill("NORMAL_TEMPORARY_FAILURE"), 5.0)
+    except (ESLError, TimeoutError) as error:
+        log.warning("call %s: uuid_kill failed: %r", session.uuid, error)
+        return
+    if not reply.startswith("+OK"):
+        log.info("call %s: uuid_kill: %s", session.uuid, reply.strip())
 
 
 async def _hang_up_quietly(session: CallSession) -> None:

@@ -19,7 +19,10 @@ What "journaled step by step" guarantees on the ESL channel:
   needs at least a prompt to answer, this wait is normally already over;
 * when a call ends, its last step is committed before its handler returns, so
   a finished call is complete in the journal; :meth:`JournalWriter.close`
-  commits everything queued.
+  commits everything queued;
+* when a write fails (a full disk), the call's :meth:`JournalWriter.watch`
+  callback runs on the loop at once: the call loop hangs the caller up while
+  the prompt still plays, so no answer is given on top of a lost step.
 
 The window: a process killed (``SIGKILL``, a crash) after a step was taken and
 before its group commit (normally under ten milliseconds, while its prompt
@@ -38,7 +41,7 @@ import logging
 import queue
 import threading
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +89,7 @@ class JournalWriter:
         self._last: dict[str, int] = {}  # call id -> its highest queued seq
         self._committed = 0  # highest seq committed (written by the writer thread)
         self._failed: dict[str, StoreError] = {}
+        self._watchers: dict[str, Callable[[StoreError], None]] = {}
         self._cond = threading.Condition()
         self._waiters: list[tuple[int, asyncio.Future[None]]] = []
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -129,9 +133,8 @@ class JournalWriter:
     def _put(self, call_id: str, writes: list[Statement]) -> None:
         if self._closed:
             raise StoreError("the call journal is closed")
-        if self._loop is None:
-            with contextlib.suppress(RuntimeError):
-                self._loop = asyncio.get_running_loop()
+        with contextlib.suppress(RuntimeError):  # the writer wakes waiters on the current loop
+            self._loop = asyncio.get_running_loop()
         seq = next(self._seq)
         self._queued = self._last[call_id] = seq
         loop = self._loop
@@ -187,16 +190,32 @@ class JournalWriter:
         if self._handed < target:
             self._handoff()  # someone waits on it: no more gathering
         if self._committed < target:
-            future = asyncio.get_running_loop().create_future()
+            self._loop = loop = asyncio.get_running_loop()
+            future = loop.create_future()
             self._waiters.append((target, future))
             self._wake(self._committed)  # the commit may have landed meanwhile
             await future
         self._check(call_id)
 
+    def watch(self, call_id: str, on_failure: Callable[[StoreError], None]) -> None:
+        """Call ``on_failure`` (on the event loop) as soon as a write of ``call_id`` fails.
+
+        The call loop hangs the caller up then, while a prompt still plays, rather
+        than letting them answer a question whose answer could not be kept.
+        """
+        self._watchers[call_id] = on_failure
+
     def forget(self, call_id: str) -> None:
         """The call is over and synced: drop its bookkeeping."""
         self._last.pop(call_id, None)
         self._failed.pop(call_id, None)
+        self._watchers.pop(call_id, None)
+
+    def _report(self, failed: dict[str, StoreError]) -> None:
+        for call_id, error in failed.items():
+            watcher = self._watchers.pop(call_id, None)
+            if watcher is not None:
+                watcher(error)
 
     def _wake(self, committed: int) -> None:
         keep: list[tuple[int, asyncio.Future[None]]] = []
@@ -233,7 +252,10 @@ class JournalWriter:
             if not batch:
                 continue
             errors = self._store.apply([writes for _, _, writes in batch])
-            failed = {call: err for (_, call, _), err in zip(batch, errors, strict=True) if err}
+            failed: dict[str, StoreError] = {}
+            for (_, call, _), err in zip(batch, errors, strict=True):
+                if err is not None and call not in failed:  # the first: later ones follow from it
+                    failed[call] = err
             for call_id, error in failed.items():
                 log.error("call %s: journal write failed: %r", call_id, error)
             with self._cond:
@@ -242,9 +264,11 @@ class JournalWriter:
                 self.batches += 1
                 self._cond.notify_all()
             loop = self._loop
-            if loop is not None and self._waiters:
+            if loop is not None and (self._waiters or failed):
                 with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits
                     loop.call_soon_threadsafe(self._wake, batch[-1][0])
+                    if failed:
+                        loop.call_soon_threadsafe(self._report, failed)
 
     def close(self) -> None:
         """Commit everything queued, stop the writer, close the database."""

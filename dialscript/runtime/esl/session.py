@@ -232,6 +232,16 @@ class CallSession:
         value = await self.connection.api(f"uuid_getvar {self.uuid} {name}")
         return None if value in ("_undef_", "") or value.startswith("-ERR") else value
 
+    async def kill(self, cause: str = HangupCause.NORMAL_TEMPORARY_FAILURE) -> str:
+        """Hang up NOW (``api uuid_kill``), even in the middle of an application.
+
+        A ``sendmsg`` hangup would wait for the running application to finish
+        (``event-lock``); the reply text is returned (``+OK`` or ``-ERR ...``).
+        """
+        if cause not in HangupCause.__members__:
+            raise UnsafeValue(f"not a hangup cause: {cause!r}")
+        return await self.connection.api(f"uuid_kill {self.uuid} {cause}")
+
     async def hangup(self, cause: str = HangupCause.NORMAL_CLEARING) -> str | None:
         """Hang up (no-op if already down) and wait for CHANNEL_HANGUP; returns the cause."""
         if not self.hung_up:
