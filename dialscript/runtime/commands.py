@@ -79,6 +79,7 @@ class Ask(_Command):
     hints: tuple[str, ...] = ()
     confirmation: bool = False
     span: str | None = None
+    prompt: str | None = None  # recording id of the text asked, when it names no fields
 
 
 @dataclass(slots=True)

@@ -11,10 +11,11 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from dialscript.graph import model as m
+from dialscript.graph.prompts import recording_id
 from dialscript.runtime import commands as c
 from dialscript.runtime.evaluate import normalise, truthy
 from dialscript.runtime.options import options_for
-from dialscript.runtime.plan import GraphPlan, NodePlan, pick
+from dialscript.runtime.plan import GraphPlan, NodePlan, pick, pick_with_lang
 from dialscript.runtime.state import CallState
 from dialscript.runtime.templates import render
 
@@ -135,10 +136,11 @@ class Machine:
     def ask(self, np: NodePlan, attempt: int, *, fresh: bool = False) -> None:
         node = np.node
         assert isinstance(node, m.AskNode)
-        text = node.text
+        text, part = node.text, "ask"
         if attempt > 1 and not fresh:
             index = attempt - 2
-            text = node.reprompts[index] if index < len(node.reprompts) else node.text
+            if index < len(node.reprompts):
+                text, part = node.reprompts[index], f"reprompt{attempt}"
         lang = self.st.language
         options = np.options.get(lang)
         if options is None:
@@ -161,9 +163,19 @@ class Machine:
                 attempt=attempt,
                 hints=self.hints(np, lang),
                 span=np.span,
+                prompt=self.recording(np, part, text) if text else None,
             )
         )
         self.st.wait = "answer"
+
+    def recording(self, np: NodePlan, part: str, text: m.Text) -> str | None:
+        """The recording-book id of ``part`` of the node in this call's language, if its text
+        names no fields (a voice talent can record it once)."""
+        key = (self.st.language, part)
+        if key not in np.asked:
+            source, picked = pick_with_lang(text, self.st.language, self.plan.default_lang)
+            np.asked[key] = None if "{" in source else recording_id(np.flow, np.id, part, picked)
+        return np.asked[key]
 
     def hints(self, np: NodePlan, lang: str) -> tuple[str, ...]:
         """The question's hints for the agent; kept per language when they name no fields."""

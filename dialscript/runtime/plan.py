@@ -57,6 +57,7 @@ class NodePlan:
     # Filled on first use, per language, for texts that name no fields (the same every time):
     fixed_hints: dict[str, tuple[str, ...]] = field(default_factory=dict)  # an ask's hints
     fixed_say: dict[str, tuple[str, str]] = field(default_factory=dict)  # text, recording id
+    asked: dict[tuple[str, str], str | None] = field(default_factory=dict)  # an ask's recording
     flow: str = ""  # the (sub)flow the node belongs to, named in trace entries of subflows
 
 

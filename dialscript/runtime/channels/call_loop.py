@@ -37,6 +37,7 @@ from dialscript.runtime.channels.config import ChannelConfig
 from dialscript.runtime.channels.esl_channel import EslChannel, LookupSender
 from dialscript.runtime.channels.integrations import Integrations
 from dialscript.runtime.channels.journal import JournalWriter
+from dialscript.runtime.channels.prompts import RecordedPrompts
 from dialscript.runtime.channels.render import hangup_cause
 from dialscript.runtime.esl import CallHungUp, CallSession, ConnectionLost, ESLError
 from dialscript.runtime.plan import plan_for
@@ -102,11 +103,13 @@ async def run_call(
     observer: CallObserver | None = None,
     lookup: LookupSender | None = None,
     agent_timeout: float = 3600.0,
+    recorded: RecordedPrompts | None = None,
 ) -> CallReport:
     """Run ``graph`` on ``session`` until the flow or the call ends; journal every step.
 
     ``channel="agent"``: answers come from the call's port in ``registry``
     (a private one if none is given), waiting at most ``agent_timeout`` s each.
+    ``recorded`` remembers which recorded prompts the switch has (share one per server).
     """
     report = CallReport()
     esl = EslChannel(
@@ -116,6 +119,7 @@ async def run_call(
         integrations=integrations,
         handler_keys=tuple(plan_for(graph).handler_keys),
         lookup=lookup,
+        recorded=recorded,
     )
     watch = observer or CallObserver()
     try:

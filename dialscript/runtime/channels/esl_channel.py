@@ -1,8 +1,10 @@
 """The ESL channel: each interpreter command becomes FreeSWITCH applications on one call.
 
-``say`` → ``speak``; ``play`` → ``playback``; a question → one
-``play_and_get_digits`` try whose outcome is a ``Digits`` or ``Silence``
-event (the interpreter counts no-input / no-match, as in VoiceXML);
+``say`` → ``speak``, or ``playback`` of the voice talent's recording when the
+switch has it (:class:`RecordedPrompts`); ``play`` → ``playback``; a question → one
+``play_and_get_digits`` try (its prompt recorded or spoken the same way) whose
+outcome is a ``Digits`` or ``Silence`` event (the interpreter counts no-input /
+no-match, as in VoiceXML);
 transfer / queue (mod_callcenter or mod_fifo) / bridge → a ``TransferResult``;
 ``record`` → ``record`` to a per-call file; results → ``dialscript_result_*``
 channel variables; SMS and notifications → background sends owned by the
@@ -24,6 +26,7 @@ from dialscript.runtime import events as e
 from dialscript.runtime.bindings import RuntimeBindings, UnboundName
 from dialscript.runtime.channels.config import ChannelConfig, queue_target
 from dialscript.runtime.channels.integrations import Integrations
+from dialscript.runtime.channels.prompts import RecordedPrompts
 from dialscript.runtime.channels.render import channel_value, digit_spec, hangup_cause, spoken
 from dialscript.runtime.esl import CallSession, Event, pagd_args
 
@@ -51,6 +54,7 @@ class EslChannel:
         handler_keys: Collection[str] = (),
         send_timeout: float = 15.0,
         lookup: LookupSender | None = None,
+        recorded: RecordedPrompts | None = None,
     ) -> None:
         self.session = session
         self.config = config
@@ -59,6 +63,7 @@ class EslChannel:
         self.handler_keys = tuple(handler_keys)
         self.send_timeout = send_timeout
         self._lookup = lookup or self._integration_lookup
+        self.recorded = recorded or RecordedPrompts()
         self._vars = itertools.count(1)
         self._sends: set[asyncio.Task[None]] = set()
 
@@ -104,14 +109,25 @@ class EslChannel:
                 raise TypeError(f"the ESL channel cannot perform {type(command).__name__}")
         return None
 
+    async def _recording(self, prompt: str | None) -> str | None:
+        """The path of the voice talent's recording of ``prompt`` if the switch has it."""
+        if prompt is None or not self.config.prompts:
+            return None
+        path = self.config.prompt_path(prompt)
+        if await self.recorded.has(self.session, path):
+            return path
+        log.info("call %s: no recording %s, speaking it", self.session.uuid, prompt)
+        return None
+
     async def say(self, text: str, prompt: str | None = None) -> None:
         """The voice talent's recording of a fixed text when there is one; else TTS."""
-        cfg = self.config
-        if prompt is not None and cfg.prompts:
-            done = await self.session.playback(cfg.prompt_path(prompt))
+        path = await self._recording(prompt)
+        if path is not None:
+            done = await self.session.playback(path)
             if (done.get("Application-Response") or "") == "FILE PLAYED":
                 return
-            log.info("call %s: no recording %s, speaking it", self.session.uuid, prompt)
+            log.warning("call %s: recording %s did not play, speaking it", self.session.uuid, path)
+        cfg = self.config
         text = spoken(text)
         if text:
             await self.session.speak(text, engine=cfg.tts_engine, voice=cfg.tts_voice)
@@ -136,7 +152,7 @@ class EslChannel:
         spec = digit_spec(ask, self.handler_keys)
         var = f"dialscript_in_{next(self._vars)}"
         arg = pagd_args(
-            file=self._prompt(ask.text),
+            file=await self._recording(ask.prompt) or self._prompt(ask.text),
             min_digits=1,
             max_digits=spec.max_digits,
             tries=1,
@@ -155,7 +171,7 @@ class EslChannel:
 
     async def _ask_text(self, ask: c.Ask) -> e.Event:
         """A free-text question over the keypad: the caller's words are recorded."""
-        await self.say(ask.text)
+        await self.say(ask.text, ask.prompt)
         path = self.config.recording_path(self.session.uuid, f"{ask.var}-{next(self._vars)}")
         done = await self.session.record(
             path, time_limit_s=self.config.text_answer_seconds, silence_threshold=30,

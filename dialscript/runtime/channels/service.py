@@ -36,6 +36,7 @@ from dialscript.runtime.channels.call_loop import (
 from dialscript.runtime.channels.config import ChannelConfig
 from dialscript.runtime.channels.esl_channel import LookupSender
 from dialscript.runtime.channels.integrations import Integrations
+from dialscript.runtime.channels.prompts import RecordedPrompts
 from dialscript.runtime.esl import CallSession, HangupCause
 from dialscript.runtime.store.base import CallStore
 
@@ -186,6 +187,8 @@ class CallService:
         self.lookup = lookup
         self.reports: list[CallReport] = []
         self.keep_reports = False
+        self.recorded = RecordedPrompts()
+        """Which recorded prompts the switch has (``file_exists``, remembered a minute)."""
 
     async def __call__(self, session: CallSession) -> None:
         variables = session.variables
@@ -214,6 +217,7 @@ class CallService:
             registry=self.agents,
             observer=self.observer,
             lookup=self.lookup,
+            recorded=self.recorded,
         )
         if self.keep_reports:
             self.reports.append(report)

@@ -205,6 +205,8 @@ class FakeFreeSWITCH:
             return b"FreeSWITCH Version 1.10.12-release~64bit ( 64bit)\n"
         if name == "echo":
             return arg.encode()
+        if name == "file_exists":  # mod_commands: "true" or "false", for the switch's files
+            return b"true" if arg and self.host.has_sound(arg) else b"false"
         if name == "global_getvar" and arg == "hostname":
             return self.host.hostname.encode()
         if name in ("uuid_getvar", "uuid_exists", "uuid_kill"):
