@@ -53,7 +53,7 @@ class ChannelConfig:
     tts_engine: str = "flite"
     tts_voice: str = "slt"
     audio_base: str = ""  # prefix of `play` files on the FreeSWITCH host
-    prompts: str = ""  # folder of recorded prompts (`<recording id>.wav`); empty: TTS only
+    prompts: str = ""  # absolute folder of recorded prompts (`<recording id>.wav`); "": TTS only
     recordings: str = "/var/lib/freeswitch/recordings/dialscript"
     dialplan: str = "XML"
     context: str = "default"
