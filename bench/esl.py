@@ -176,10 +176,8 @@ async def _fake_main(address: tuple[str, int], profile: Profile) -> dict[str, An
     completed_at: dict[int, float] = {}
     written: dict[str, float] = {}  # Application-UUID -> its CHANNEL_EXECUTE_COMPLETE written
     first_apps: set[str] = set()  # each call's first application: its set-up interval
-    original_complete = FakeCall._complete
+    original_complete, original_send = FakeCall._complete, FakeCall._send
     original_handle = FakeCall._handle
-
-    original_send = FakeCall._send
 
     async def timed_complete(self: FakeCall, run: Any) -> None:  # bench-only instrumentation
         await original_complete(self, run)
