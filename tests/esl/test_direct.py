@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dialscript.runtime.esl import ConnectionLost, ESLConnection, commands, direct
 from dialscript.testing.fake_freeswitch import wire
@@ -91,5 +93,59 @@ def test_malformed_or_cut_input_fails_the_waiter_with_connection_lost(
                 await conn.command(commands.build("resume"))
         server.close()
         await server.wait_closed()
+
+    run(body())
+
+
+class _Writer:
+    """The connection never writes in these tests; closing is all it may do."""
+
+    def is_closing(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        pass
+
+    async def wait_closed(self) -> None:
+        pass
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    chunks=st.lists(
+        st.one_of(
+            st.binary(max_size=300),
+            st.sampled_from([
+                b"Content-Type: command/reply\nReply-Text: +OK\n\n",
+                b"Content-Length: 40\nContent-Type: text/event-plain\n\n",
+                b"Event-Name: CHANNEL_EXECUTE_COMPLETE\nApplication-UUID: x\n\n",
+                b"Content-Type: text/disconnect-notice\nContent-Disposition: linger\n\n",
+                b"Content-Type: text/rude-rejection\nContent-Length: 3\n\nno\n",
+                b"\n", b":", b"%", b"\xff",
+            ]),
+        ),
+        max_size=25,
+    ),
+    eof=st.booleans(),
+)  # fmt: skip
+def test_any_bytes_in_the_read_callback_end_at_worst_in_connection_lost(
+    chunks: list[bytes], eof: bool
+) -> None:
+    """Whatever FreeSWITCH (or anything on its port) sends, nothing but ConnectionLost comes
+    out of the connection: no exception escapes into asyncio's transport."""
+
+    async def body() -> None:
+        reader = direct.DirectReader(asyncio.get_running_loop())
+        conn = ESLConnection(reader, _Writer(), reply_timeout=1.0)  # type: ignore[arg-type]
+        conn.controlled_uuid = "x"
+        conn.start()
+        for chunk in chunks:
+            reader.feed_data(chunk)  # as the transport does: exceptions would escape here
+        if eof:
+            reader.feed_eof()
+            assert conn.closed
+        await conn.close()
+        with pytest.raises(ConnectionLost):
+            await conn.command(commands.build("status"))
 
     run(body())
