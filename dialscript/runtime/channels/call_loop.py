@@ -211,6 +211,8 @@ async def run_call(
     finally:
         if port is not None:
             ports.close(port)
+        if journal is not None:
+            journal.unwatch(runner.call_id)  # no kill may start once this call is ending
         await esl.aclose()
         if journal_failed:
             await asyncio.wait(journal_failed)  # _kill_quietly is bounded and never raises

@@ -205,6 +205,10 @@ class JournalWriter:
         """
         self._watchers[call_id] = on_failure
 
+    def unwatch(self, call_id: str) -> None:
+        """No more failure callbacks for ``call_id`` (its call is ending)."""
+        self._watchers.pop(call_id, None)
+
     def forget(self, call_id: str) -> None:
         """The call is over and synced: drop its bookkeeping."""
         self._last.pop(call_id, None)
