@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from dialscript.runtime.channels.serve import ServeOptions, parse_address, serve_calls
+from dialscript.runtime.store import StoreError
 
 EPILOG = """\
 examples:
   dialscript serve-calls --flows flows --journal calls.sqlite --env production
+  dialscript serve-calls --journal postgresql://dialscript@db.example/calls
   dialscript serve-calls --listen 10.0.0.7:8084 --allow 10.0.0.5/32 --allow 10.0.0.6/32
 
 The dialplan chooses the flow and its inputs with channel variables set before
@@ -54,8 +56,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--journal",
         default="calls.sqlite",
-        metavar="FILE",
-        help="SQLite call journal (default: %(default)s)",
+        metavar="FILE|URL",
+        help="call journal: a SQLite file, or a PostgreSQL URL (postgresql://user@host/db),"
+        " which several servers can share (default: %(default)s)",
     )
     parser.add_argument(
         "--env", default="production", help="bindings environment (default: %(default)s)"
@@ -85,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
         host, port = parse_address(args.listen, 8084)
         options = ServeOptions(
             flows=Path(args.flows),
-            journal=Path(args.journal),
+            journal=args.journal,
             host=host,
             port=port,
             allow=tuple(args.allow or ("127.0.0.1/32",)),
@@ -101,7 +104,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"dialscript serve-calls: no folder {options.flows}", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    asyncio.run(_main(options))
+    try:
+        asyncio.run(_main(options))
+    except StoreError as error:  # the journal cannot be opened: no call is taken without it
+        print(f"dialscript serve-calls: {error}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -27,9 +27,10 @@ What "journaled step by step" guarantees on the ESL channel:
 The window: a process killed (``SIGKILL``, a crash) after a step was taken and
 before its group commit (normally under ten milliseconds, while its prompt
 is being sent or played) loses that step; every earlier step of the call is there, and
-the call resumes (``CallRunner.resume``) from the last committed one. Commits
-use SQLite WAL with ``synchronous=NORMAL``: durable across a process crash, not
-across a power loss of the host (use ``synchronous=FULL`` for that).
+the call resumes (``CallRunner.resume``) from the last committed one. On SQLite,
+commits use WAL with ``synchronous=NORMAL``: durable across a process crash, not
+across a power loss of the host (use ``synchronous=FULL`` for that); a
+``postgresql://`` journal is as durable as its server makes a commit.
 """
 
 from __future__ import annotations
@@ -46,8 +47,9 @@ from pathlib import Path
 from typing import Any
 
 from dialscript.runtime.state import CallState
+from dialscript.runtime.store import open_store
 from dialscript.runtime.store.base import CallRecord, JsonDict, ResultRecord, StoreError
-from dialscript.runtime.store.sqlite import SqliteCallStore, Statement
+from dialscript.runtime.store.schema import Statement
 
 __all__ = ["JournalWriter"]
 
@@ -76,8 +78,8 @@ class JournalWriter:
         self.path = str(path)
         self.max_batch = max_batch
         self.hand_over_after = hand_over_after
-        self._store = SqliteCallStore(path)
-        self._reads = self._store if self.path == ":memory:" else SqliteCallStore(path)
+        self._store = open_store(path)  # the writer thread's connection
+        self._reads = self._store if self.path == ":memory:" else open_store(path)
         self._queue: queue.SimpleQueue[list[_Op]] = queue.SimpleQueue()
         self._pending: list[_Op] = []  # queued on the loop, handed over once per iteration
         self._handoff_lock = threading.Lock()
@@ -109,8 +111,8 @@ class JournalWriter:
         call_id: str | None = None,
     ) -> str:
         call_id = call_id or uuid.uuid4().hex
-        self._put(call_id, SqliteCallStore.begin_statements(call_id, state, inputs,
-                                                            external_id=external_id))  # fmt: skip
+        self._put(call_id, self._store.begin_statements(call_id, state, inputs,
+                                                        external_id=external_id))  # fmt: skip
         return call_id
 
     def record_step(
@@ -121,8 +123,8 @@ class JournalWriter:
         new_answers: Sequence[tuple[int, JsonDict]],
     ) -> None:
         self._check(call_id)
-        self._put(call_id, SqliteCallStore.step_statements(call_id, state, trace_entries,
-                                                           new_answers))  # fmt: skip
+        self._put(call_id, self._store.step_statements(call_id, state, trace_entries,
+                                                       new_answers))  # fmt: skip
 
     def finish_call(
         self, call_id: str, *, outcome: str | None, ended: str, reason: str | None = None

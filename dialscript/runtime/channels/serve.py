@@ -80,7 +80,7 @@ def tune_gc() -> None:
 @dataclass(frozen=True, slots=True)
 class ServeOptions:
     flows: Path
-    journal: Path
+    journal: str | Path  # a SQLite file, or a postgresql:// URL
     host: str = "127.0.0.1"
     port: int = 8084
     allow: tuple[str, ...] = ("127.0.0.1/32",)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from dialscript.runtime.store.base import (
     AnswerRecord,
     CallNotFound,
@@ -15,6 +18,20 @@ from dialscript.runtime.store.base import (
 )
 from dialscript.runtime.store.sqlite import SqliteCallStore
 
+if TYPE_CHECKING:
+    from dialscript.runtime.store.postgres import PostgresCallStore
+
+
+def open_store(target: str | Path) -> SqliteCallStore | PostgresCallStore:
+    """The journal at ``target``: a ``postgresql://`` URL (PostgreSQL), else a SQLite file
+    (or ``":memory:"``)."""
+    from dialscript.runtime.store.postgres import PostgresCallStore, is_postgres_url
+
+    if is_postgres_url(str(target)):
+        return PostgresCallStore(str(target))
+    return SqliteCallStore(target)
+
+
 __all__ = [
     "AnswerRecord",
     "CallNotFound",
@@ -26,4 +43,5 @@ __all__ = [
     "StoreFull",
     "StoreLocked",
     "StoreReadOnly",
+    "open_store",
 ]
