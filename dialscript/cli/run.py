@@ -14,7 +14,7 @@ from dialscript.cli.compiling import compile_or_report
 from dialscript.runtime.bindings import DEFAULT_ENV, RuntimeBindings
 from dialscript.runtime.lookups import CannedLookups, HttpxLookups, LookupClient
 from dialscript.runtime.simulator import Simulation, Simulator
-from dialscript.runtime.store import SqliteCallStore, StoreError
+from dialscript.runtime.store import StoreError, open_store
 
 EPILOG = """\
 examples:
@@ -93,8 +93,9 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--journal",
-        metavar="FILE",
-        help="journal the call in this SQLite file (created if missing)",
+        metavar="FILE|URL",
+        help="journal the call in this SQLite file (created if missing) or PostgreSQL"
+        " database (postgresql://user@host/db)",
     )
     parser.add_argument(
         "--json",
@@ -142,7 +143,11 @@ def run(args: argparse.Namespace) -> int:
     except (ValueError, OSError, ZoneInfoNotFoundError) as error:
         print(f"dialscript run: {error}", file=sys.stderr)
         return 2
-    store = SqliteCallStore(args.journal) if args.journal else None
+    try:
+        store = open_store(args.journal) if args.journal else None
+    except StoreError as error:
+        print(f"dialscript run: {error}", file=sys.stderr)
+        return 3
     echo = None if args.json else print
     simulator = Simulator(graph, inputs=inputs, now=now, channel=args.channel,
                           language=args.lang, lookups=lookups, store=store, echo=echo)  # fmt: skip

@@ -10,7 +10,7 @@ import pytest
 
 from dialscript.cli import run as run_cli
 from dialscript.runtime.simulator import Simulator, event_for
-from dialscript.runtime.store import SqliteCallStore
+from dialscript.runtime.store import SqliteCallStore, open_store
 
 from .builders import NOW, nps
 
@@ -89,6 +89,25 @@ def test_journal(flow: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str])
     data = json.loads(capsys.readouterr().out)
     [record] = SqliteCallStore(journal).results("mini")
     assert record.call_id == data["record"]["call_id"] and record.results == {"score": 7}
+
+
+def test_journal_in_postgres(
+    flow: Path, postgres_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli(str(flow), "--answers", "7", "--journal", postgres_db, "--json") == 0
+    data = json.loads(capsys.readouterr().out)
+    store = open_store(postgres_db)
+    [record] = store.results("mini")
+    store.close()
+    assert record.call_id == data["record"]["call_id"] and record.results == {"score": 7}
+
+
+def test_unreachable_journal_is_exit_3(
+    flow: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    nowhere = f"postgresql://dialscript@/calls?host={tmp_path}&port=5"
+    assert cli(str(flow), "--answers", "7", "--journal", nowhere) == 3
+    assert "dialscript run: the call journal failed:" in capsys.readouterr().err
 
 
 def test_bad_flow_and_bad_arguments(tmp_path: Path, flow: Path) -> None:
