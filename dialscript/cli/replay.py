@@ -9,17 +9,19 @@ from pathlib import Path
 from typing import Any
 
 from dialscript.cli.compiling import compile_or_report
+from dialscript.runtime.store import StoreError
 
 EPILOG = """\
 examples:
   dialscript replay calls.sqlite --flow flows/nps_survey.flow
   dialscript replay calls.jsonl --flow drafts/nps_survey.flow --json
   dialscript replay calls.sqlite --flow flows/nps_survey.flow --export calls.jsonl
+  dialscript replay postgresql://dialscript@db/calls --flow drafts/nps_survey.flow
 
-TRACES is a call journal (SQLite, as `dialscript run --journal` and the runtime
-write it) or JSON lines (docs/testing.md).  Each recorded call of the flow is
-fed, event by event, to the draft; a call is listed when its path through the
-steps, its outcome or a result would now differ.
+TRACES is a call journal (a SQLite file or a postgresql:// URL, as `dialscript run
+--journal` and `serve-calls --journal` write them) or JSON lines (docs/testing.md).
+Each recorded call of the flow is fed, event by event, to the draft; a call is
+listed when its path through the steps, its outcome or a result would now differ.
 exit status: 0 when no call differs, 1 when some do, 2 when the flow does not
 compile or the traces cannot be read.
 """
@@ -49,8 +51,8 @@ def run(args: argparse.Namespace) -> int:
     calls = []
     for trace in args.traces:
         try:
-            calls.extend(read_calls(Path(trace), graph))
-        except (OSError, ValueError, KeyError) as error:
+            calls.extend(read_calls(trace, graph))
+        except (OSError, ValueError, KeyError, StoreError) as error:
             print(f"{trace}: cannot read the calls: {error}", file=sys.stderr)
             return 2
     if args.export:

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from dialscript.cli.main import main
 from dialscript.runtime.simulator import Simulator
-from dialscript.runtime.store import SqliteCallStore
+from dialscript.runtime.store import SqliteCallStore, open_store
 from dialscript.testing.scenarios.replay import read_calls, replay
 from dialscript.testing.scenarios.world import load_flow
 
@@ -82,3 +83,20 @@ def test_journal_state_column_has_no_trace_and_replay_reads_the_trace_table(
         assert all(store.load_state(i).trace == store.trace(i) != [] for i in ids)
     finally:
         store.close()
+
+
+def test_postgres_journal_replays_through_the_cli(
+    postgres_db: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(REPO)
+    graph = load_flow(Path("flows/nps_survey.flow"))
+    store = open_store(postgres_db)
+    for script in SCRIPTS:
+        Simulator(graph, inputs={"client_name": "Иван"}, now=datetime(2026, 3, 2, tzinfo=UTC),
+                  store=store).run_script(script)  # fmt: skip
+    store.close()
+    assert main(["replay", postgres_db, "--flow", "flows/nps_survey.flow"]) == 0
+    assert f"{len(SCRIPTS)} calls of nps_survey replayed" in capsys.readouterr().out
+    nowhere = postgres_db.replace("/journal_", "/missing_")
+    assert main(["replay", nowhere, "--flow", "flows/nps_survey.flow"]) == 2
+    assert "cannot read the calls" in capsys.readouterr().err

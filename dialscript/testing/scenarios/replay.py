@@ -24,6 +24,7 @@ from dialscript.graph.flowgraph import FlowGraph
 from dialscript.runtime import events as e
 from dialscript.runtime.interpreter import Channel, feed, start
 from dialscript.runtime.state import CallState
+from dialscript.runtime.store.postgres import PostgresCallStore, is_postgres_url
 from dialscript.runtime.store.sqlite import read_trace
 
 JsonDict = dict[str, Any]
@@ -215,8 +216,22 @@ def read_jsonl(path: Path, graph: FlowGraph | None = None) -> list[RecordedCall]
     return calls
 
 
-def read_calls(path: Path, graph: FlowGraph | None = None) -> list[RecordedCall]:
-    """A journal (SQLite) or JSON lines, told apart by the file's first bytes."""
+def read_store(url: str, graph: FlowGraph | None = None) -> list[RecordedCall]:
+    """Every call in a PostgreSQL call journal, oldest first."""
+    store = PostgresCallStore(url)
+    try:
+        return [_from_state(r.call_id, r.inputs, store.load_state(r.call_id), r.started, graph)
+                for r in store.results()]  # fmt: skip
+    finally:
+        store.close()
+
+
+def read_calls(target: str | Path, graph: FlowGraph | None = None) -> list[RecordedCall]:
+    """A journal (a SQLite file or a ``postgresql://`` URL) or JSON lines; files are told
+    apart by their first bytes."""
+    if is_postgres_url(str(target)):
+        return read_store(str(target), graph)
+    path = Path(target)
     with path.open("rb") as file:
         head = file.read(16)
     if head.startswith(b"SQLite format 3"):
