@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python bench/esl.py [--calls 1000] [--time-scale 0.3] [--ramp 0]
 [--think 1-4] [--ring 2-8] [--think-time-scale 1.0] [--profile both|lockstep|think]
-[--seed 1] [--rounds 1]``.
+[--seed 1] [--rounds 1] [--journal postgresql://...]``.
 
 Two profiles of callers; each runs twice, in a fresh process each time (its own
 RSS, GC and instrumentation): first against the floor, then against dialscript.
@@ -52,6 +52,8 @@ names a reason (three questions, 11 applications per call). Printed:
 * baseline: a bare asyncio request/reply round trip on loopback, same run.
 
 ``--rounds N`` repeats every (floor, dialscript) pair N times, to show the spread.
+``--journal URL`` journals into that (empty) PostgreSQL database instead of a new
+SQLite file, for one profile and one round.
 Loopback only; bounded (every wait has a timeout; a round of both profiles takes
 about a minute and a half).
 """
@@ -142,6 +144,7 @@ class Profile:
     seed: int = 1
     bare: bool = False  # serve the bare responder (the floor) instead of dialscript
     cores: tuple[int, ...] = ()  # the machine's cores: this side on the first, the fake on the next
+    journal: str = ""  # a postgresql:// URL (an empty database) instead of a new SQLite file
 
 
 def parse_range(text: str) -> tuple[float, float]:
@@ -313,7 +316,7 @@ def _line(label: str, values: list[float]) -> str:
 class _DialscriptSide:
     """The server under test: OutboundServer + CallService + JournalWriter, as serve-calls."""
 
-    def __init__(self, tmp: str) -> None:
+    def __init__(self, tmp: str, journal: str = "") -> None:
         from dialscript.runtime.channels import (
             UNUSED_EVENTS,
             CallService,
@@ -323,7 +326,11 @@ class _DialscriptSide:
         )
         from dialscript.runtime.esl import OutboundServer
 
-        self.store = JournalWriter(Path(tmp) / "calls.sqlite")  # the journal serve-calls uses
+        # the journal serve-calls uses: a new SQLite file, or --journal (an empty database)
+        self.store = JournalWriter(journal or Path(tmp) / "calls.sqlite")
+        if self.store.results():
+            self.store.close()
+            raise SystemExit(f"--journal {journal} already holds calls: give an empty database")
         library = FlowLibrary(FLOWS, env="test")
         library.get("nps_survey")  # compile before measuring
         now = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -388,7 +395,7 @@ async def run_profile(profile: Profile, script: list[bytes]) -> dict[str, Any]:
     base = await baseline_round_trip()
     with tempfile.TemporaryDirectory() as tmp:
         side: _DialscriptSide | _BareSide = (
-            _BareSide(script, sent) if profile.bare else _DialscriptSide(tmp)
+            _BareSide(script, sent) if profile.bare else _DialscriptSide(tmp, profile.journal)
         )
         tune_gc()  # as serve-calls does at start-up
         address = await side.start()
@@ -532,6 +539,10 @@ def main(args: argparse.Namespace) -> None:
         f"callers think {low:g}-{high:g} s", args.calls, args.think_time_scale, args.ramp,
         think=args.think, ring=args.ring, seed=args.seed, cores=cores,
     )  # fmt: skip
+    if args.journal:
+        if args.profile == "both" or args.rounds > 1:
+            raise SystemExit("--journal: one profile, one round (the database must start empty)")
+        lockstep, realistic = (replace(p, journal=args.journal) for p in (lockstep, realistic))
     chosen = {"both": [lockstep, realistic], "lockstep": [lockstep], "think": [realistic]}
     script = asyncio.run(capture_commands(FLOWS, INPUTS))
     runs = []
@@ -573,6 +584,9 @@ if __name__ == "__main__":
                         help="realistic profile's time scale (default 1.0: real time)")  # fmt: skip
     parser.add_argument("--seed", type=int, default=1, help="seed of the callers' timings")
     parser.add_argument("--profile", choices=("both", "lockstep", "think"), default="both")
+    parser.add_argument("--journal", default="", metavar="URL",
+                        help="journal into this empty PostgreSQL database instead of a new"
+                        " SQLite file (one profile, one round)")  # fmt: skip
     parser.add_argument("--rounds", type=int, default=1,
                         help="run each profile N times (the floor, then dialscript)")  # fmt: skip
     main(parser.parse_args())
