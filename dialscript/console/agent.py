@@ -8,14 +8,16 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from dialscript.console.db import Contact, User
-from dialscript.console.desk import Action, DeskError
+from dialscript.console.desk import Action, DeskError, Notice
+from dialscript.console.i18n import N_
 from dialscript.console.page import build_page
 from dialscript.console.session import services_of, signed_in, start_session
-from dialscript.console.web import checked_form, page
+from dialscript.console.web import checked_form, page, tr
 
 __all__ = ["routes"]
 
 ACTIONS = ("answer", "handler", "back", "silence", "hangup")
+NOTICES = {"empty": N_("No contacts left to call in this flow.")}  # ?m= on the contacts page
 
 
 def _redirect(url: str) -> Response:
@@ -39,7 +41,8 @@ async def login(request: Request) -> Response:
         str(form.get("name", "")).strip(), str(form.get("password", ""))
     )
     if user is None:
-        return page(request, "console/login.html", 401, error="Wrong name or password.")
+        _ = tr(request)
+        return page(request, "console/login.html", 401, error=_("Wrong name or password."))
     start_session(request, user)
     return _redirect("/")
 
@@ -60,7 +63,7 @@ async def agent_home(request: Request) -> Response:
         flows=services.flows.infos(),
         mine=mine,
         queues=services.db.queue_sizes(),
-        message=request.query_params.get("m", ""),
+        message=tr(request)(NOTICES.get(request.query_params.get("m", ""), "")),
     )
 
 
@@ -73,7 +76,7 @@ async def take_next(request: Request) -> Response:
         flow, user.name, now=_clock(), timeout=services.desk.claim_timeout
     )
     if contact_id is None:
-        return _redirect("/agent?m=No+contacts+left+to+call+in+this+flow.")
+        return _redirect("/agent?m=empty")
     return await _open(request, contact_id, user)
 
 
@@ -83,7 +86,7 @@ async def typed_contact(request: Request) -> Response:
     services = services_of(request)
     info = services.flows.info(str(form.get("flow", "")))
     if info is None:
-        raise HTTPException(404, "No such flow.")
+        raise HTTPException(404, tr(request)(N_("No such flow.")))
     fields = {name: str(form.get(f"field_{name}", "")).strip()[:500] for name in info.inputs}
     (contact_id,) = services.db.add_contacts(info.name, [fields])
     return await _open(request, contact_id, user)
@@ -99,11 +102,11 @@ async def _open(request: Request, contact_id: int, user: User) -> Response:
     services = services_of(request)
     contact = services.db.contact(contact_id)
     if contact is None:
-        raise HTTPException(404, "No such contact.")
+        raise HTTPException(404, tr(request)(N_("No such contact.")))
     try:
         call_id = services.desk.open(contact, user)
     except DeskError as error:
-        raise HTTPException(409, str(error)) from error
+        raise HTTPException(409, error.notice.shown(tr(request))) from error
     return _redirect(f"/calls/{call_id}")
 
 
@@ -115,14 +118,14 @@ def _contact_for(request: Request, user: User, call_id: str) -> tuple[Contact, b
     """
     contact = services_of(request).db.contact_for_call(call_id)
     if contact is None:
-        raise HTTPException(404, "No such call.")
+        raise HTTPException(404, tr(request)(N_("No such call.")))
     if contact.claimed_by == user.name or (
         contact.claimed_by is None and contact.agent == user.name
     ):
         return contact, False
     if user.role == "supervisor":
         return contact, True
-    raise HTTPException(404, "No such call.")
+    raise HTTPException(404, tr(request)(N_("No such call.")))
 
 
 async def call_page(request: Request) -> Response:
@@ -131,7 +134,10 @@ async def call_page(request: Request) -> Response:
     contact, read_only = _contact_for(request, user, call_id)
     services = services_of(request)
     runner = services.desk.runner(call_id)
-    message = request.session.pop("message", "") if not read_only else ""
+    shown = request.session.pop("message", None) if not read_only else None
+    message = ""
+    if isinstance(shown, list) and len(shown) == 2:  # [text, fields], set by call_action
+        message = Notice(str(shown[0]), **dict(shown[1])).shown(tr(request))
     view = build_page(
         call_id=call_id,
         contact_id=contact.id,
@@ -140,7 +146,7 @@ async def call_page(request: Request) -> Response:
         state=runner.state,
         screen=services.desk.screen(call_id, runner),
         answers=services.store.get_call(call_id).answers,
-        message=str(message),
+        message=message,
         read_only=read_only,
     )
     return page(request, "console/call.html", call=view)
@@ -152,10 +158,10 @@ async def call_action(request: Request) -> Response:
     form = await checked_form(request)
     contact, read_only = _contact_for(request, user, call_id)
     if read_only:
-        raise HTTPException(403, "Supervisors can look at this call, not work it.")
+        raise HTTPException(403, tr(request)(N_("Supervisors can look at this call, not work it.")))
     kind = str(form.get("action", ""))
     if kind not in ACTIONS:
-        raise HTTPException(400, "Unknown action.")
+        raise HTTPException(400, tr(request)(N_("Unknown action.")))
     many = [str(v) for v in form.getlist("many")]
     value: str | list[str] = many if many else str(form.get("value", "")).strip()
     if kind == "handler":
@@ -163,9 +169,9 @@ async def call_action(request: Request) -> Response:
     try:
         problem = services_of(request).desk.act(call_id, contact, user, Action(kind, value))
     except DeskError as error:
-        raise HTTPException(409, str(error)) from error
+        raise HTTPException(409, error.notice.shown(tr(request))) from error
     if problem:
-        request.session["message"] = problem
+        request.session["message"] = [problem.message, problem.params]
     return _redirect(f"/calls/{call_id}")
 
 

@@ -7,12 +7,14 @@ dies between the two, the screen is rebuilt from the journaled state.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from dialscript.console.db import ConsoleDB, Contact, User
 from dialscript.console.flows import OPERATOR_INPUT, FlowLibrary
+from dialscript.console.i18n import N_
 from dialscript.graph.flowgraph import FlowGraph
 from dialscript.graph.model import Question
 from dialscript.runtime import commands as c
@@ -24,13 +26,32 @@ from dialscript.runtime.runner import CallRunner
 from dialscript.runtime.state import CallState
 from dialscript.runtime.store.sqlite import SqliteCallStore
 
-__all__ = ["Action", "CallDesk", "DeskError"]
+__all__ = ["Action", "CallDesk", "DeskError", "Notice"]
 
 Screen = dict[str, Any]
 
 
+class Notice:
+    """A message for the agent: an English text marked for translation, and its fields."""
+
+    def __init__(self, message: str, /, **params: object) -> None:
+        self.message = message
+        self.params = params
+
+    def __str__(self) -> str:
+        return self.message % self.params if self.params else self.message
+
+    def shown(self, translate: Callable[..., str]) -> str:
+        """The message in the agent's language (``translate`` is the console's ``_``)."""
+        return translate(self.message, **self.params)
+
+
 class DeskError(Exception):
     """The action cannot be done (the message is shown to the agent)."""
+
+    def __init__(self, message: str, /, **params: object) -> None:
+        self.notice = Notice(message, **params)
+        super().__init__(str(self.notice))
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +98,7 @@ class CallDesk:
     def claim(self, contact: Contact, user: User) -> None:
         if not self.db.claim(contact.id, user.name, now=_now().timestamp(),
                              timeout=self.claim_timeout):  # fmt: skip
-            raise DeskError("another agent is working this contact")
+            raise DeskError(N_("another agent is working this contact"))
 
     def open(self, contact: Contact, user: User) -> str:
         """Claim the contact and start its call, or go on with the call already begun."""
@@ -86,7 +107,7 @@ class CallDesk:
             return contact.call_id
         graph = self.flows.get(contact.flow)
         if graph is None:
-            raise DeskError(f"the flow {contact.flow} is not available")
+            raise DeskError(N_("the flow %(flow)s is not available"), flow=contact.flow)
         declared = {v.name for v in graph.model.variables if v.role == "input"}
         inputs: dict[str, Any] = {k: v for k, v in contact.fields.items() if k in declared}
         if OPERATOR_INPUT in declared:
@@ -101,19 +122,19 @@ class CallDesk:
     def graph_of(self, state: CallState) -> FlowGraph:
         graph = self.flows.by_hash(state.flow_hash)
         if graph is None:
-            raise DeskError("the version of the flow this call ran is not known")
+            raise DeskError(N_("the version of the flow this call ran is not known"))
         return graph
 
     def runner(self, call_id: str) -> CallRunner:
         state = self.store.load_state(call_id)
         return CallRunner.resume(self.graph_of(state), self.store, call_id)
 
-    def act(self, call_id: str, contact: Contact, user: User, action: Action) -> str | None:
+    def act(self, call_id: str, contact: Contact, user: User, action: Action) -> Notice | None:
         """Apply the agent's action; a validation message when the answer is not valid."""
         self.claim(contact, user)
         runner = self.runner(call_id)
         if runner.finished:
-            raise DeskError("the call is over")
+            raise DeskError(N_("the call is over"))
         current = self.screen(call_id, runner)
         if action.kind == "answer":
             problem = self._check(current, action.value, runner.state)
@@ -129,22 +150,24 @@ class CallDesk:
         elif action.kind == "hangup":
             event = e.Hangup("NORMAL_CLEARING", at=_now())
         else:
-            raise DeskError(f"unknown action {action.kind}")
+            raise DeskError(N_("unknown action %(action)s"), action=action.kind)
         commands = runner.feed(event)
         self._after(runner, commands, contact, current)
         return None
 
-    def _check(self, screen: Screen, value: str | list[str], state: CallState) -> str | None:
+    def _check(self, screen: Screen, value: str | list[str], state: CallState) -> Notice | None:
         ask = screen.get("ask")
         if ask is None:
-            return "no question is waiting for an answer"
+            return Notice(N_("no question is waiting for an answer"))
         if value == "" or value == []:
-            return "give an answer first"
+            return Notice(N_("give an answer first"))
         question = Question.model_validate(ask["question"])
         today = datetime.fromisoformat(state.clock).date()
         result = normalise_answer(question, value, via="agent", choices=question.choices,
                                   today=today)  # fmt: skip
-        return f"not a valid answer: {result.reason}" if isinstance(result, Rejected) else None
+        if isinstance(result, Rejected):
+            return Notice(N_("not a valid answer: %(reason)s"), reason=result.reason)
+        return None
 
     def _after(self, runner: CallRunner, commands: list[c.Command], contact: Contact,
                previous: Screen | None) -> None:  # fmt: skip

@@ -7,7 +7,9 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from dialscript.console.db import User
+from dialscript.console.i18n import N_
 from dialscript.console.services import Services
+from dialscript.console.web import tr
 
 __all__ = ["services_of", "signed_in", "start_session"]
 
@@ -24,9 +26,9 @@ def signed_in(request: Request, role: str | None = None) -> User:
     user = services_of(request).db.user(name) if isinstance(name, str) else None
     request.state.user = user
     if user is None:
-        raise HTTPException(401, "Sign in first.")
+        raise HTTPException(401, tr(request)(N_("Sign in first.")))
     if role is not None and user.role != role:
-        raise HTTPException(403, "This page is for supervisors.")
+        raise HTTPException(403, tr(request)(N_("This page is for supervisors.")))
     assert isinstance(user, User)
     return user
 

@@ -12,9 +12,10 @@ from starlette.routing import BaseRoute, Route
 
 from dialscript.console.contacts import ContactsError, parse_contacts
 from dialscript.console.export import export_csv, export_rows, export_xlsx
+from dialscript.console.i18n import N_
 from dialscript.console.session import services_of, signed_in
 from dialscript.console.stats import flow_stats
-from dialscript.console.web import checked_form, page
+from dialscript.console.web import checked_form, page, tr
 
 __all__ = ["routes"]
 
@@ -43,23 +44,28 @@ async def upload_contacts(request: Request) -> Response:
     upload = form.get("file")
     if info is None or not isinstance(upload, UploadFile):
         await form.close()
-        return await dashboard(request, "Choose a flow and a CSV file.", 400)
+        return await dashboard(request, tr(request)(N_("Choose a flow and a CSV file.")), 400)
     try:
         data = await upload.read(MAX_UPLOAD + 1)
     finally:
         await form.close()
     if len(data) > MAX_UPLOAD:
-        return await dashboard(request, "The file is too large (20 MB at most).", 400)
+        return await dashboard(
+            request, tr(request)(N_("The file is too large (20 MB at most).")), 400
+        )
     try:
         parsed = parse_contacts(data, list(info.inputs), list(info.required))
     except ContactsError as error:
-        return await dashboard(request, f"Not imported: {error}.", 400)
+        _ = tr(request)
+        return await dashboard(request, _("Not imported: %(why)s.", why=error), 400)
     services.db.add_contacts(info.name, parsed.rows)
-    notes = [f"Imported {len(parsed.rows)} contact(s) for {info.name}."]
+    _ = tr(request)
+    notes = [_("Imported %(count)s contact(s) for %(flow)s.", count=len(parsed.rows),
+               flow=info.name)]  # fmt: skip
     if parsed.ignored:
-        notes.append(f"Columns ignored: {', '.join(parsed.ignored)}.")
+        notes.append(_("Columns ignored: %(columns)s.", columns=", ".join(parsed.ignored)))
     if parsed.missing:
-        notes.append(f"No column for: {', '.join(parsed.missing)}.")
+        notes.append(_("No column for: %(fields)s.", fields=", ".join(parsed.missing)))
     return await dashboard(request, " ".join(notes))
 
 
@@ -68,11 +74,11 @@ async def export(request: Request) -> Response:
     services = services_of(request)
     graph = services.flows.get(request.query_params.get("flow", ""))
     if graph is None:
-        raise HTTPException(404, "No such flow.")
+        raise HTTPException(404, tr(request)(N_("No such flow.")))
     rows = export_rows(graph, services.store.results(graph.name), services.db.agents_by_call())
     fmt = request.path_params["fmt"]
     if fmt not in ("csv", "xlsx"):
-        raise HTTPException(404, "Exports are csv or xlsx.")
+        raise HTTPException(404, tr(request)(N_("Exports are csv or xlsx.")))
     stamp = date.today().isoformat()
     if fmt == "xlsx":
         body, media = export_xlsx(rows, graph.name), XLSX

@@ -14,9 +14,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from dialscript.console.i18n import N_, Translator, best_language, translator
 from dialscript.render.env import environment
 
-__all__ = ["SecurityHeaders", "checked_form", "csrf_token", "page"]
+__all__ = ["SecurityHeaders", "checked_form", "csrf_token", "page", "tr"]
 
 log = logging.getLogger("dialscript.console")
 _HEADERS = [
@@ -50,6 +51,11 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+def tr(request: Request) -> Translator:
+    """The console's texts in the language the browser asks for (Accept-Language)."""
+    return translator(best_language(request.headers.get("accept-language")))
+
+
 def csrf_token(request: Request) -> str:
     token = request.session.get("csrf")
     if not isinstance(token, str):
@@ -68,15 +74,24 @@ async def checked_form(request: Request) -> FormData:
         or not isinstance(expected, str)
         or not hmac.compare_digest(sent, expected)
     ):
-        raise HTTPException(403, "The form has expired: reload the page and try again.")
+        raise HTTPException(
+            403, tr(request)(N_("The form has expired: reload the page and try again."))
+        )
     return form
 
 
 def page(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
+    _ = tr(request)
     html = (
         environment()
         .get_template(template)
-        .render(user=getattr(request.state, "user", None), csrf=csrf_token(request), **context)
+        .render(
+            user=getattr(request.state, "user", None),
+            csrf=csrf_token(request),
+            _=_,
+            lang=_.language,
+            **context,
+        )  # fmt: skip
     )
     return HTMLResponse(html, status_code=status_code)
 
@@ -91,13 +106,16 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 async def server_error(request: Request, exc: Exception) -> Response:
     log.exception("error serving %s", request.url.path, exc_info=exc)
+    _ = tr(request)
     html = (
         environment()
         .get_template("console/error.html")
         .render(
             user=None,
             csrf="",
-            message="Something went wrong; the call is saved. Reload the page.",
+            _=_,
+            lang=_.language,
+            message=_(N_("Something went wrong; the call is saved. Reload the page.")),
             status=500,
         )
     )

@@ -248,3 +248,28 @@ def test_call_resumes_after_the_server_is_killed(server: Server, browser: object
     _key(page, "3", "text=Call over: Анкета заполнена")
     assert "срок доставки товара" in page.inner_text("#outcome")
     context.close()
+
+
+def test_a_russian_browser_gets_the_console_in_russian(
+    server: Server, browser: object, tmp_path: Path
+) -> None:
+    context = browser.new_context(locale="ru-RU", viewport={"width": 1400, "height": 900})  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(f"{server.url}/login")
+    page.wait_for_selector("h1:has-text('Вход')")
+    page.fill("input[name=name]", "ann")
+    page.fill("input[name=password]", "ann-password")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=Выйти")
+    form = page.locator("details").first  # type a contact in
+    form.locator("summary").click()
+    for field in form.locator("input[name^=field_]").all():
+        field.fill("Пётр Сидоров")
+    form.locator("button:has-text('Начать звонок')").click()
+    page.wait_for_selector("text=Вам удобно сейчас разговаривать?")
+    for label in ("Контакт", "Путь", "Ответы", "Нет ответа / молчание"):
+        assert label in page.inner_text("body"), label
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "agent-mid-call-ru.png"), full_page=True)
+    context.close()
