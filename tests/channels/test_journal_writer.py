@@ -6,9 +6,12 @@ import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from dialscript.runtime import events as e
 from dialscript.runtime.channels import JournalWriter
 from dialscript.runtime.runner import CallRunner
+from dialscript.runtime.store import CallNotFound
 from dialscript.testing.scenarios.world import load_flow
 
 FLOW = Path(__file__).resolve().parents[2] / "flows" / "support_ivr.flow"
@@ -65,5 +68,24 @@ def test_steps_gather_before_one_hand_over_unless_a_call_waits(tmp_path: Path) -
     try:
         last = asyncio.run(calls())
         assert journal.load_state(last.call_id) == last.state  # a read flushes what gathered
+    finally:
+        journal.close()
+
+
+def test_finish_call_goes_through_the_writer_and_reports_an_unknown_call(tmp_path: Path) -> None:
+    graph = load_flow(FLOW)
+    journal = JournalWriter(tmp_path / "calls.sqlite")
+
+    async def call() -> str:
+        runner, _ = CallRunner.start(graph, journal, {"caller": "+86"}, now=NOW, channel="ivr")
+        return runner.call_id
+
+    try:
+        call_id = asyncio.run(call())
+        journal.finish_call(call_id, outcome="abandoned", ended=NOW.isoformat(), reason="test")
+        record = journal.get_call(call_id)
+        assert record.finished and record.outcome == "abandoned" and record.reason == "test"
+        with pytest.raises(CallNotFound):
+            journal.finish_call("no-such-call", outcome=None, ended=NOW.isoformat())
     finally:
         journal.close()

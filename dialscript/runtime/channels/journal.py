@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from dialscript.runtime.state import CallState
-from dialscript.runtime.store import open_store
+from dialscript.runtime.store import open_store, schema
 from dialscript.runtime.store.base import CallRecord, JsonDict, ResultRecord, StoreError
 from dialscript.runtime.store.schema import Statement
 
@@ -129,8 +129,13 @@ class JournalWriter:
     def finish_call(
         self, call_id: str, *, outcome: str | None, ended: str, reason: str | None = None
     ) -> None:
+        # Through the writer thread like every write: its connection is used by one thread.
+        finish = Statement(
+            schema.FINISH_CALL, (outcome, reason, ended, call_id), must_match=call_id
+        )
+        self._put(call_id, [finish])
         self.flush()
-        self._store.finish_call(call_id, outcome=outcome, ended=ended, reason=reason)
+        self._check(call_id)
 
     def _put(self, call_id: str, writes: list[Statement]) -> None:
         if self._closed:
