@@ -134,10 +134,8 @@ async def call_page(request: Request) -> Response:
     contact, read_only = _contact_for(request, user, call_id)
     services = services_of(request)
     runner = services.desk.runner(call_id)
-    shown = request.session.pop("message", None) if not read_only else None
-    message = ""
-    if isinstance(shown, list) and len(shown) == 2:  # [text, fields], set by call_action
-        message = Notice(str(shown[0]), **dict(shown[1])).shown(tr(request))
+    notice = Notice.from_data(request.session.pop("message", None)) if not read_only else None
+    message = notice.shown(tr(request)) if notice is not None else ""
     view = build_page(
         call_id=call_id,
         contact_id=contact.id,
@@ -171,7 +169,7 @@ async def call_action(request: Request) -> Response:
     except DeskError as error:
         raise HTTPException(409, error.notice.shown(tr(request))) from error
     if problem:
-        request.session["message"] = [problem.message, problem.params]
+        request.session["message"] = problem.to_data()
     return _redirect(f"/calls/{call_id}")
 
 

@@ -39,11 +39,28 @@ class Notice:
         self.params = params
 
     def __str__(self) -> str:
-        return self.message % self.params if self.params else self.message
+        return self.shown(lambda message, **params: message % params if params else message)
 
     def shown(self, translate: Callable[..., str]) -> str:
-        """The message in the agent's language (``translate`` is the console's ``_``)."""
-        return translate(self.message, **self.params)
+        """The message in the agent's language (``translate`` is the console's ``_``); a field
+        that is itself a notice (the runtime's reason for refusing an answer) is translated too."""
+        params = {k: v.shown(translate) if isinstance(v, Notice) else v
+                  for k, v in self.params.items()}  # fmt: skip
+        return translate(self.message, **params)
+
+    def to_data(self) -> list[Any]:
+        """As JSON data (kept in the session until the page shows it)."""
+        return [self.message, {k: v.to_data() if isinstance(v, Notice) else v
+                               for k, v in self.params.items()}]  # fmt: skip
+
+    @classmethod
+    def from_data(cls, data: Any) -> Notice | None:
+        """The notice :meth:`to_data` gave, or None for anything else."""
+        if not (isinstance(data, list) and len(data) == 2 and isinstance(data[0], str)
+                and isinstance(data[1], dict)):  # fmt: skip
+            return None
+        params = {str(k): cls.from_data(v) or str(v) for k, v in data[1].items()}
+        return cls(data[0], **params)
 
 
 class DeskError(Exception):
@@ -166,7 +183,8 @@ class CallDesk:
         result = normalise_answer(question, value, via="agent", choices=question.choices,
                                   today=today)  # fmt: skip
         if isinstance(result, Rejected):
-            return Notice(N_("not a valid answer: %(reason)s"), reason=result.reason)
+            reason = Notice(result.template or result.reason, **dict(result.params))
+            return Notice(N_("not a valid answer: %(reason)s"), reason=reason)
         return None
 
     def _after(self, runner: CallRunner, commands: list[c.Command], contact: Contact,

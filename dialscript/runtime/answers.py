@@ -46,6 +46,13 @@ class Accepted:
 @dataclass(frozen=True, slots=True)
 class Rejected:
     reason: str
+    template: str = ""  # the reason with %(name)s fields, for front ends that translate it
+    params: tuple[tuple[str, str], ...] = ()  # the fields' values, already shown as text
+
+
+def _rejected(template: str, **params: str) -> Rejected:
+    """A refusal whose reason can be shown in another language (``template % params``)."""
+    return Rejected(template % params if params else template, template, tuple(params.items()))
 
 
 Outcome = Accepted | Rejected
@@ -76,7 +83,7 @@ def normalise_answer(
         if question.terminator and digits.endswith(question.terminator):
             digits = digits[: -len(question.terminator)]
         if not digits:
-            return Rejected("no keys pressed")
+            return _rejected("no keys pressed")
         if digits in question.keys:
             mapped = question.keys[digits]
             if question.type == "keys":
@@ -135,7 +142,11 @@ def _typed(
         return _number(question, raw)
     if kind == "one":
         name = _choice(raw, choices, question.keys)
-        return Accepted(name) if name else Rejected(f"not one of the options: {raw!r}")
+        return (
+            Accepted(name)
+            if name
+            else _rejected("not one of the options: %(answer)s", answer=repr(raw))
+        )
     if kind == "many":
         return _many(raw, choices, question.keys, digits=digits)
     if kind == "keys":
@@ -144,9 +155,9 @@ def _typed(
             return Accepted(question.keys[key])
         if key in set(extra_keys):
             return Accepted(key)
-        return Rejected(f"no such menu key: {key!r}")
+        return _rejected("no such menu key: %(key)s", key=repr(key))
     if not isinstance(raw, str | int | float) or isinstance(raw, bool):
-        return Rejected(f"expected text, got {raw!r}")
+        return _rejected("expected text, got %(answer)s", answer=repr(raw))
     text = str(raw).strip()
     if kind == "digits":
         return _digit_string(question, text)
@@ -154,13 +165,21 @@ def _typed(
         return _phone(text)
     if kind == "date":
         found = parse_date(text, today)
-        return Accepted(found.isoformat()) if found else Rejected(f"not a date: {text!r}")
+        return (
+            Accepted(found.isoformat())
+            if found
+            else _rejected("not a date: %(answer)s", answer=repr(text))
+        )
     if kind == "time":
         moment = parse_time(text)
-        return Accepted(moment.strftime("%H:%M")) if moment else Rejected(f"not a time: {text!r}")
+        return (
+            Accepted(moment.strftime("%H:%M"))
+            if moment
+            else _rejected("not a time: %(answer)s", answer=repr(text))
+        )
     if kind == "datetime":
         return _datetime(text, today)
-    return Accepted(text) if text else Rejected("empty answer")
+    return Accepted(text) if text else _rejected("empty answer")
 
 
 def _yesno(raw: Any) -> Outcome:
@@ -174,29 +193,33 @@ def _yesno(raw: Any) -> Outcome:
             return Accepted("yes")
         if text in NO_WORDS:
             return Accepted("no")
-    return Rejected(f"expected yes or no, got {raw!r}")
+    return _rejected("expected yes or no, got %(answer)s", answer=repr(raw))
 
 
 def _number(question: Question, raw: Any) -> Outcome:
     if isinstance(raw, bool):
-        return Rejected("expected a number")
+        return _rejected("expected a number")
     if isinstance(raw, _NUMBERS):
         number = float(raw)
     elif isinstance(raw, str):
         try:
             number = float(raw.strip().replace(",", "."))
         except ValueError:
-            return Rejected(f"not a number: {raw!r}")
+            return _rejected("not a number: %(answer)s", answer=repr(raw))
     else:
-        return Rejected(f"not a number: {raw!r}")
+        return _rejected("not a number: %(answer)s", answer=repr(raw))
     if not math.isfinite(number):
-        return Rejected("not a number")
+        return _rejected("not a number")
     if question.type == "scale" and not number.is_integer():
-        return Rejected(f"a scale takes whole numbers, got {raw!r}")
+        return _rejected("a scale takes whole numbers, got %(answer)s", answer=repr(raw))
     if question.low is not None and number < question.low:
-        return Rejected(f"{_show(number)} is below {_show(question.low)}")
+        return _rejected(
+            "%(answer)s is below %(low)s", answer=_show(number), low=_show(question.low)
+        )
     if question.high is not None and number > question.high:
-        return Rejected(f"{_show(number)} is above {_show(question.high)}")
+        return _rejected(
+            "%(answer)s is above %(high)s", answer=_show(number), high=_show(question.high)
+        )
     return Accepted(int(number) if number.is_integer() else number)
 
 
@@ -229,24 +252,24 @@ def _many(raw: Any, choices: tuple[Choice, ...], keys: dict[str, str], *, digits
     elif isinstance(raw, str):
         items = list(raw) if digits else [p for p in re.split(r"[,;]", raw) if p.strip()]
     else:
-        return Rejected(f"expected options, got {raw!r}")
+        return _rejected("expected options, got %(answer)s", answer=repr(raw))
     chosen: list[str] = []
     for item in items:
         name = _choice(item, choices, keys)
         if name is None:
-            return Rejected(f"not one of the options: {item!r}")
+            return _rejected("not one of the options: %(answer)s", answer=repr(item))
         if name not in chosen:
             chosen.append(name)
-    return Accepted(chosen) if chosen else Rejected("no option chosen")
+    return Accepted(chosen) if chosen else _rejected("no option chosen")
 
 
 def _digit_string(question: Question, text: str) -> Outcome:
     if not text.isdigit() or not text.isascii():
-        return Rejected(f"expected digits, got {text!r}")
+        return _rejected("expected digits, got %(answer)s", answer=repr(text))
     if question.low is not None and len(text) < question.low:
-        return Rejected(f"expected at least {_show(question.low)} digits")
+        return _rejected("expected at least %(low)s digits", low=_show(question.low))
     if question.high is not None and len(text) > question.high:
-        return Rejected(f"expected at most {_show(question.high)} digits")
+        return _rejected("expected at most %(high)s digits", high=_show(question.high))
     return Accepted(text)
 
 
@@ -255,7 +278,7 @@ def _phone(text: str) -> Outcome:
     plus = compact.startswith("+")
     number = compact[1:] if plus else compact
     if not number.isdigit() or not number.isascii() or not 5 <= len(number) <= 15:
-        return Rejected(f"not a phone number: {text!r}")
+        return _rejected("not a phone number: %(answer)s", answer=repr(text))
     if not plus and len(number) == 11 and number[0] == "8":
         number = "7" + number[1:]
     if not plus and len(number) == 10 and number[0] == "9":
@@ -296,5 +319,5 @@ def _datetime(text: str, today: date | None) -> Outcome:
     head, _, tail = text.strip().rpartition(" ")
     day, clock = parse_date(head, today), parse_time(tail)
     if day is None or clock is None:
-        return Rejected(f"not a date and time: {text!r}")
+        return _rejected("not a date and time: %(answer)s", answer=repr(text))
     return Accepted(datetime.combine(day, clock).isoformat(timespec="minutes"))

@@ -1,7 +1,9 @@
-"""The console speaks the agent's language (Accept-Language): English, Russian, Chinese."""
+"""The console speaks the agent's language (Accept-Language): English, Russian, Chinese,
+down to why an answer was refused."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -11,7 +13,8 @@ from babel.messages.pofile import read_po
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from dialscript.console.i18n import LANGUAGES, best_language
+from dialscript.console.desk import Notice
+from dialscript.console.i18n import LANGUAGES, best_language, translator
 
 from .conftest import REPO, Agent
 
@@ -28,6 +31,9 @@ def marked_texts() -> set[str]:
         found |= {str(m[1]) for m in messages}
     for path in (REPO / "dialscript" / "console").glob("*.py"):
         found |= {str(m[1]) for m in extract_from_file("python", str(path), keywords=KEYWORDS)}
+    answers = REPO / "dialscript" / "runtime" / "answers.py"  # why an answer is refused
+    found |= {str(m[1]) for m in extract_from_file("python", str(answers),
+                                                   keywords={"_rejected": None})}  # fmt: skip
     return found
 
 
@@ -36,7 +42,7 @@ def test_every_marked_text_is_translated_with_the_same_fields(language: str) -> 
     with (LOCALE / f"{language}.po").open("rb") as file:
         catalog = {str(m.id): str(m.string) for m in read_po(file) if m.id}
     marked = marked_texts()
-    assert len(marked) > 90  # the extraction found the pages' texts
+    assert len(marked) > 110  # the extraction found the pages' texts and the refusals
     assert sorted(marked - catalog.keys()) == []  # nothing shown untranslated
     assert sorted(catalog.keys() - marked) == []  # no stale entries
     for source, translated in catalog.items():
@@ -74,8 +80,18 @@ def test_an_agent_works_a_call_in_russian(app: Starlette, tmp_path: Path) -> Non
         assert label in html, label
     ann.answer(url, "yes")
     html = ann.answer(url, "42")  # not a score
-    assert "недопустимый ответ:" in html
+    assert "недопустимый ответ: 42 больше 10" in html  # the runtime's reason, translated too
     html = ann.post(url, action="answer", value="")
     assert "сначала укажите ответ" in html
     wrong = client.post("/login", data={"csrf": "x", "name": "ann", "password": "nope"})
     assert "Форма устарела: обновите страницу и повторите." in wrong.text
+
+
+def test_a_notice_survives_the_session_and_is_translated_field_by_field() -> None:
+    reason = Notice("%(answer)s is above %(high)s", answer="42", high="10")
+    notice = Notice("not a valid answer: %(reason)s", reason=reason)
+    data = json.loads(json.dumps(notice.to_data()))  # what the session cookie keeps
+    again = Notice.from_data(data)
+    assert again is not None and str(again) == str(notice) == "not a valid answer: 42 is above 10"
+    assert again.shown(translator("zh")) == "无效的回答：42 大于 10"
+    assert Notice.from_data(["only text"]) is None and Notice.from_data("x") is None
