@@ -8,8 +8,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from dialscript.console.db import Contact, User
-from dialscript.console.desk import Action, DeskError, Notice
-from dialscript.console.i18n import N_
+from dialscript.console.desk import Action, DeskError
+from dialscript.console.i18n import N_, Notice
 from dialscript.console.page import build_page
 from dialscript.console.session import services_of, signed_in, start_session
 from dialscript.console.web import checked_form, page, tr

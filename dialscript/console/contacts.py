@@ -7,6 +7,8 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from dialscript.console.i18n import N_, Notice
+
 __all__ = ["ALIASES", "ContactsError", "Parsed", "parse_contacts"]
 
 # The customer's Excel headers (seed 001) and common variants -> flow input names.
@@ -26,7 +28,11 @@ MAX_ROWS = 100_000
 
 
 class ContactsError(ValueError):
-    """The upload cannot be read as a contacts table."""
+    """The upload cannot be read as a contacts table (`notice`: the reason, translatable)."""
+
+    def __init__(self, message: str, /, **params: object) -> None:
+        self.notice = Notice(message, **params)
+        super().__init__(str(self.notice))
 
 
 @dataclass
@@ -51,10 +57,10 @@ def parse_contacts(data: bytes, inputs: list[str], required: list[str]) -> Parse
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ContactsError("the file is not UTF-8: save it as «CSV UTF-8»") from error
+        raise ContactsError(N_("the file is not UTF-8: save it as «CSV UTF-8»")) from error
     lines = text.splitlines()
     if not lines or not lines[0].strip():
-        raise ContactsError("the file is empty")
+        raise ContactsError(N_("the file is empty"))
     header = lines[0]
     delimiter = ";" if header.count(";") >= header.count(",") and ";" in header else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
@@ -70,13 +76,14 @@ def parse_contacts(data: bytes, inputs: list[str], required: list[str]) -> Parse
         elif raw.strip():
             ignored.append(raw.strip())
     if not mapping:
-        raise ContactsError(f"no column matches the flow's contact fields ({', '.join(inputs)})")
+        raise ContactsError(N_("no column matches the flow's contact fields (%(fields)s)"),
+                            fields=", ".join(inputs))  # fmt: skip
     rows = []
     for record in reader:
         row = {name: record[i].strip() for i, name in mapping.items() if i < len(record)}
         if any(row.values()):
             rows.append(row)
         if len(rows) > MAX_ROWS:
-            raise ContactsError(f"more than {MAX_ROWS} contacts in one file")
+            raise ContactsError(N_("more than %(count)s contacts in one file"), count=MAX_ROWS)
     columns = list(mapping.values())
     return Parsed(rows, columns, ignored, [r for r in required if r not in columns])

@@ -7,14 +7,13 @@ dies between the two, the screen is rebuilt from the journaled state.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from dialscript.console.db import ConsoleDB, Contact, User
 from dialscript.console.flows import OPERATOR_INPUT, FlowLibrary
-from dialscript.console.i18n import N_
+from dialscript.console.i18n import N_, Notice
 from dialscript.graph.flowgraph import FlowGraph
 from dialscript.graph.model import Question
 from dialscript.runtime import commands as c
@@ -26,41 +25,9 @@ from dialscript.runtime.runner import CallRunner
 from dialscript.runtime.state import CallState
 from dialscript.runtime.store.sqlite import SqliteCallStore
 
-__all__ = ["Action", "CallDesk", "DeskError", "Notice"]
+__all__ = ["Action", "CallDesk", "DeskError"]
 
 Screen = dict[str, Any]
-
-
-class Notice:
-    """A message for the agent: an English text marked for translation, and its fields."""
-
-    def __init__(self, message: str, /, **params: object) -> None:
-        self.message = message
-        self.params = params
-
-    def __str__(self) -> str:
-        return self.shown(lambda message, **params: message % params if params else message)
-
-    def shown(self, translate: Callable[..., str]) -> str:
-        """The message in the agent's language (``translate`` is the console's ``_``); a field
-        that is itself a notice (the runtime's reason for refusing an answer) is translated too."""
-        params = {k: v.shown(translate) if isinstance(v, Notice) else v
-                  for k, v in self.params.items()}  # fmt: skip
-        return translate(self.message, **params)
-
-    def to_data(self) -> list[Any]:
-        """As JSON data (kept in the session until the page shows it)."""
-        return [self.message, {k: v.to_data() if isinstance(v, Notice) else v
-                               for k, v in self.params.items()}]  # fmt: skip
-
-    @classmethod
-    def from_data(cls, data: Any) -> Notice | None:
-        """The notice :meth:`to_data` gave, or None for anything else."""
-        if not (isinstance(data, list) and len(data) == 2 and isinstance(data[0], str)
-                and isinstance(data[1], dict)):  # fmt: skip
-            return None
-        params = {str(k): cls.from_data(v) or str(v) for k, v in data[1].items()}
-        return cls(data[0], **params)
 
 
 class DeskError(Exception):

@@ -10,14 +10,15 @@ call's language.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from babel.core import negotiate_locale
 from babel.messages.pofile import read_po
 
-__all__ = ["LANGUAGES", "N_", "Translator", "best_language", "translator"]
+__all__ = ["LANGUAGES", "N_", "Notice", "Translator", "best_language", "translator"]
 
 LANGUAGES = ("en", "ru", "zh")
 """The console's languages; English is the source."""
@@ -52,6 +53,38 @@ def _catalog(language: str) -> dict[str, str]:
     with source.open("rb") as file:
         catalog = read_po(file, locale=language)
     return {str(m.id): str(m.string) for m in catalog if m.id and m.string and not m.fuzzy}
+
+
+class Notice:
+    """A message for the agent: an English text marked for translation, and its fields."""
+
+    def __init__(self, message: str, /, **params: object) -> None:
+        self.message = message
+        self.params = params
+
+    def __str__(self) -> str:
+        return self.shown(lambda message, **params: message % params if params else message)
+
+    def shown(self, translate: Callable[..., str]) -> str:
+        """The message in the agent's language (``translate`` is the console's ``_``); a field
+        that is itself a notice (the runtime's reason for refusing an answer) is translated too."""
+        params = {k: v.shown(translate) if isinstance(v, Notice) else v
+                  for k, v in self.params.items()}  # fmt: skip
+        return translate(self.message, **params)
+
+    def to_data(self) -> list[Any]:
+        """As JSON data (kept in the session until the page shows it)."""
+        return [self.message, {k: v.to_data() if isinstance(v, Notice) else v
+                               for k, v in self.params.items()}]  # fmt: skip
+
+    @classmethod
+    def from_data(cls, data: Any) -> Notice | None:
+        """The notice :meth:`to_data` gave, or None for anything else."""
+        if not (isinstance(data, list) and len(data) == 2 and isinstance(data[0], str)
+                and isinstance(data[1], dict)):  # fmt: skip
+            return None
+        params = {str(k): cls.from_data(v) or str(v) for k, v in data[1].items()}
+        return cls(data[0], **params)
 
 
 def translator(language: str) -> Translator:

@@ -57,7 +57,7 @@ async def upload_contacts(request: Request) -> Response:
         parsed = parse_contacts(data, list(info.inputs), list(info.required))
     except ContactsError as error:
         _ = tr(request)
-        return await dashboard(request, _("Not imported: %(why)s.", why=error), 400)
+        return await dashboard(request, _("Not imported: %(why)s.", why=error.notice.shown(_)), 400)
     services.db.add_contacts(info.name, parsed.rows)
     _ = tr(request)
     notes = [_("Imported %(count)s contact(s) for %(flow)s.", count=len(parsed.rows),

@@ -13,10 +13,9 @@ from babel.messages.pofile import read_po
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from dialscript.console.desk import Notice
-from dialscript.console.i18n import LANGUAGES, best_language, translator
+from dialscript.console.i18n import LANGUAGES, Notice, best_language, translator
 
-from .conftest import REPO, Agent
+from .conftest import REPO, Agent, csrf
 
 KEYWORDS = {"_": None, "N_": None}
 LOCALE = REPO / "dialscript" / "console" / "locale"
@@ -95,3 +94,15 @@ def test_a_notice_survives_the_session_and_is_translated_field_by_field() -> Non
     assert again is not None and str(again) == str(notice) == "not a valid answer: 42 is above 10"
     assert again.shown(translator("zh")) == "无效的回答：42 大于 10"
     assert Notice.from_data(["only text"]) is None and Notice.from_data("x") is None
+
+
+def test_a_refused_contacts_file_is_explained_in_chinese(app: Starlette) -> None:
+    client = TestClient(app, headers={"accept-language": "zh-CN"})
+    sue = Agent(client, "sue")
+    sue.get("/supervisor")
+    html = client.post(
+        "/supervisor/contacts",
+        data={"csrf": csrf(sue.last.text), "flow": "nps_survey"},
+        files={"file": ("contacts.csv", "ИНН;Телефон\n1;2\n".encode("cp1251"), "text/csv")},
+    ).text
+    assert "未导入：文件不是 UTF-8 编码：请另存为“CSV UTF-8”。" in html
