@@ -24,6 +24,8 @@ The dialplan chooses the flow and its inputs with channel variables set before
 dialscript_input_<name>=<value>, dialscript_language=en (see docs/freeswitch.md).
 Every call is journaled step by step (FreeSWITCH call UUID as external id).
 SIGTERM or SIGINT: stop accepting, let live calls finish (--drain seconds), exit 0.
+A journal that cannot be opened (a PostgreSQL server that does not answer, say):
+exit 1 before any call is taken; bad arguments: exit 2.
 """
 
 
