@@ -62,6 +62,7 @@ async def agent_home(request: Request) -> Response:
         "console/agent.html",
         flows=services.flows.infos(),
         mine=mine,
+        callbacks=services.db.callbacks_of(user.name),
         queues=services.db.queue_sizes(),
         message=tr(request)(NOTICES.get(request.query_params.get("m", ""), "")),
     )
@@ -96,6 +97,16 @@ async def open_contact(request: Request) -> Response:
     user = signed_in(request)
     await checked_form(request)
     return await _open(request, int(request.path_params["contact_id"]), user)
+
+
+async def call_back(request: Request) -> Response:
+    """A new call to a contact who agreed to be called again (the earlier call is kept)."""
+    user = signed_in(request)
+    await checked_form(request)
+    contact_id = int(request.path_params["contact_id"])
+    if not services_of(request).db.reopen(contact_id, user.name):
+        raise HTTPException(409, tr(request)(N_("This callback is not yours, or it is done.")))
+    return await _open(request, contact_id, user)
 
 
 async def _open(request: Request, contact_id: int, user: User) -> Response:
@@ -189,6 +200,7 @@ def routes() -> list[BaseRoute]:
         Route("/agent/next", take_next, methods=["POST"]),
         Route("/agent/contacts", typed_contact, methods=["POST"]),
         Route("/contacts/{contact_id:int}/open", open_contact, methods=["POST"]),
+        Route("/contacts/{contact_id:int}/callback", call_back, methods=["POST"]),
         Route("/calls/{call_id:str}", call_page, methods=["GET"]),
         Route("/calls/{call_id:str}", call_action, methods=["POST"]),
     ]

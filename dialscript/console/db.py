@@ -1,9 +1,11 @@
 """The console's own tables, beside the call journal in the same SQLite file.
 
 `console_users` (hashed passwords, roles), `console_contacts` (who to call, who
-holds the claim, which call), `console_flows` (every flow version a call ran, so
-a call resumes even after the .flow file changed) and `console_screens` (what the
-agent saw last, so a refresh or a restart shows the same screen).
+holds the claim, which call, the callback agreed), `console_calls` (every call of a
+contact and its agent: a contact called back has more than one), `console_flows`
+(every flow version a call ran, so a call resumes even after the .flow file changed)
+and `console_screens` (what the agent saw last, so a refresh or a restart shows the
+same screen).
 """
 
 from __future__ import annotations
@@ -50,6 +52,11 @@ CREATE TABLE IF NOT EXISTS console_screens (
     trace_len INTEGER NOT NULL,
     screen    TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS console_calls (
+    call_id    TEXT PRIMARY KEY,
+    contact_id INTEGER NOT NULL,
+    agent      TEXT NOT NULL
+);
 """
 
 
@@ -64,11 +71,12 @@ class Contact:
     id: int
     flow: str
     fields: dict[str, str]
-    status: str  # new | active | done
+    status: str  # new | active | done | callback (a call ended agreeing to call again)
     claimed_by: str | None
     claimed_at: float | None
-    call_id: str | None
+    call_id: str | None  # the latest call
     agent: str | None
+    callback: str | None = None  # when the client asked to be called again, as they said it
 
 
 class ConsoleDB:
@@ -77,6 +85,18 @@ class ConsoleDB:
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.db = connection
         self.db.executescript(SCHEMA)
+        self._upgrade()
+
+    def _upgrade(self) -> None:
+        """Bring a database written by an earlier version up to this schema."""
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(console_contacts)")}
+        if "callback" not in columns:
+            self.db.execute("ALTER TABLE console_contacts ADD COLUMN callback TEXT")
+        self.db.execute(
+            "INSERT OR IGNORE INTO console_calls (call_id, contact_id, agent)"
+            " SELECT call_id, id, COALESCE(agent, '') FROM console_contacts"
+            " WHERE call_id IS NOT NULL"
+        )
 
     # ------------------------------------------------------------ users
     def add_user(self, name: str, role: Role, password: str) -> None:
@@ -124,9 +144,31 @@ class ConsoleDB:
         return _contact(row) if row else None
 
     def contact_for_call(self, call_id: str) -> Contact | None:
-        row = self.db.execute(f"SELECT {_COLUMNS} FROM console_contacts WHERE call_id = ?",
-                              (call_id,)).fetchone()  # fmt: skip
+        """The contact a call was made to (its latest call or an earlier one)."""
+        row = self.db.execute(
+            f"SELECT {_COLUMNS} FROM console_contacts WHERE id ="
+            " (SELECT contact_id FROM console_calls WHERE call_id = ?)",
+            (call_id,),
+        ).fetchone()
         return _contact(row) if row else None
+
+    def callbacks_of(self, agent: str) -> list[Contact]:
+        """The contacts whose last call with ``agent`` ended agreeing to call again."""
+        rows = self.db.execute(
+            f"SELECT {_COLUMNS} FROM console_contacts WHERE status = 'callback' AND agent = ?"
+            " ORDER BY id",
+            (agent,),
+        ).fetchall()
+        return [_contact(r) for r in rows]
+
+    def reopen(self, contact_id: int, agent: str) -> bool:
+        """Put ``agent``'s callback contact back in the queue for a new call."""
+        cursor = self.db.execute(
+            "UPDATE console_contacts SET status = 'new', call_id = NULL, callback = NULL"
+            " WHERE id = ? AND status = 'callback' AND agent = ?",
+            (contact_id, agent),
+        )
+        return cursor.rowcount == 1
 
     def contacts_of(self, agent: str) -> list[Contact]:
         rows = self.db.execute(
@@ -175,18 +217,23 @@ class ConsoleDB:
             "UPDATE console_contacts SET call_id = ?, agent = ?, status = 'active' WHERE id = ?",
             (call_id, agent, contact_id),
         )
+        self.db.execute(
+            "INSERT OR REPLACE INTO console_calls (call_id, contact_id, agent) VALUES (?, ?, ?)",
+            (call_id, contact_id, agent),
+        )
 
-    def release(self, contact_id: int, *, done: bool) -> None:
+    def release(self, contact_id: int, *, done: bool, callback: str | None = None) -> None:
+        """Free the claim; a finished call is `done`, or `callback` when the client asked to be
+        called again (``callback``: when, as they said it)."""
+        status = "callback" if done and callback is not None else "done" if done else None
         self.db.execute(
             "UPDATE console_contacts SET claimed_by = NULL, claimed_at = NULL,"
-            " status = CASE WHEN ? THEN 'done' ELSE status END WHERE id = ?",
-            (int(done), contact_id),
+            " status = COALESCE(?, status), callback = ? WHERE id = ?",
+            (status, callback, contact_id),
         )
 
     def agents_by_call(self) -> dict[str, str]:
-        rows = self.db.execute(
-            "SELECT call_id, agent FROM console_contacts WHERE call_id IS NOT NULL"
-        ).fetchall()
+        rows = self.db.execute("SELECT call_id, agent FROM console_calls").fetchall()
         return {r[0]: r[1] or "" for r in rows}
 
     # ------------------------------------------------------------ flows and screens
@@ -213,9 +260,9 @@ class ConsoleDB:
         return (int(row[0]), json.loads(row[1])) if row else None
 
 
-_COLUMNS = "id, flow, fields, status, claimed_by, claimed_at, call_id, agent"
+_COLUMNS = "id, flow, fields, status, claimed_by, claimed_at, call_id, agent, callback"
 
 
 def _contact(row: Any) -> Contact:
     return Contact(int(row[0]), row[1], json.loads(row[2]), row[3], row[4], row[5], row[6],
-                   row[7])  # fmt: skip
+                   row[7], row[8])  # fmt: skip

@@ -29,6 +29,10 @@ __all__ = ["Action", "CallDesk", "DeskError"]
 
 Screen = dict[str, Any]
 
+CALLBACK_OUTCOME = "callback"
+"""A call ending with this outcome puts its contact among the agent's callbacks, with the
+time agreed (the `callback_time` result or variable, as the client said it)."""
+
 
 class DeskError(Exception):
     """The action cannot be done (the message is shown to the agent)."""
@@ -159,7 +163,12 @@ class CallDesk:
         screen = screen_of(commands, previous)
         self.db.save_screen(runner.call_id, len(runner.state.trace), screen)
         if runner.finished:
-            self.db.release(contact.id, done=True)
+            state = runner.state
+            callback = None
+            if state.outcome == CALLBACK_OUTCOME:  # the client agreed to be called again
+                when = state.results.get("callback_time") or state.vars.get("callback_time")
+                callback = "" if when is None else str(when)
+            self.db.release(contact.id, done=True, callback=callback)
 
     def screen(self, call_id: str, runner: CallRunner | None = None) -> Screen:
         """The saved screen, or one rebuilt from the journal when it is behind."""
