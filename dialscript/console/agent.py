@@ -16,7 +16,7 @@ from dialscript.console.web import checked_form, page, tr
 
 __all__ = ["routes"]
 
-ACTIONS = ("answer", "handler", "back", "silence", "hangup")
+ACTIONS = ("answer", "handler", "back", "silence", "hangup", "unreached", "inactive")
 NOTICES = {"empty": N_("No contacts left to call in this flow.")}  # ?m= on the contacts page
 
 

@@ -39,7 +39,11 @@ CREATE TABLE IF NOT EXISTS console_contacts (
     claimed_at REAL,
     call_id    TEXT,
     agent      TEXT,
-    created    TEXT NOT NULL
+    created    TEXT NOT NULL,
+    callback   TEXT,
+    attempts   INTEGER NOT NULL DEFAULT 0,
+    due        REAL,
+    disposition TEXT
 );
 CREATE INDEX IF NOT EXISTS console_contacts_queue ON console_contacts (flow, status);
 CREATE TABLE IF NOT EXISTS console_flows (
@@ -53,9 +57,10 @@ CREATE TABLE IF NOT EXISTS console_screens (
     screen    TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS console_calls (
-    call_id    TEXT PRIMARY KEY,
-    contact_id INTEGER NOT NULL,
-    agent      TEXT NOT NULL
+    call_id     TEXT PRIMARY KEY,
+    contact_id  INTEGER NOT NULL,
+    agent       TEXT NOT NULL,
+    disposition TEXT
 );
 """
 
@@ -77,6 +82,8 @@ class Contact:
     call_id: str | None  # the latest call
     agent: str | None
     callback: str | None = None  # when the client asked to be called again, as they said it
+    attempts: int = 0  # calls that did not reach the client
+    disposition: str | None = None  # done without reaching them: unreached | inactive
 
 
 class ConsoleDB:
@@ -89,9 +96,16 @@ class ConsoleDB:
 
     def _upgrade(self) -> None:
         """Bring a database written by an earlier version up to this schema."""
-        columns = {row[1] for row in self.db.execute("PRAGMA table_info(console_contacts)")}
-        if "callback" not in columns:
-            self.db.execute("ALTER TABLE console_contacts ADD COLUMN callback TEXT")
+        for table, column, kind in (
+            ("console_contacts", "callback", "TEXT"),
+            ("console_contacts", "attempts", "INTEGER NOT NULL DEFAULT 0"),
+            ("console_contacts", "due", "REAL"),
+            ("console_contacts", "disposition", "TEXT"),
+            ("console_calls", "disposition", "TEXT"),
+        ):
+            columns = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
+            if column not in columns:
+                self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
         self.db.execute(
             "INSERT OR IGNORE INTO console_calls (call_id, contact_id, agent)"
             " SELECT call_id, id, COALESCE(agent, '') FROM console_contacts"
@@ -203,8 +217,9 @@ class ConsoleDB:
         for _ in range(5):  # another process may take the same row first
             row = self.db.execute(
                 "SELECT id FROM console_contacts WHERE flow = ? AND status = 'new'"
+                " AND (due IS NULL OR due <= ?)"
                 " AND (claimed_by IS NULL OR claimed_at < ?) ORDER BY id LIMIT 1",
-                (flow, now - timeout),
+                (flow, now, now - timeout),
             ).fetchone()
             if row is None:
                 return None
@@ -231,6 +246,50 @@ class ConsoleDB:
             " status = COALESCE(?, status), callback = ? WHERE id = ?",
             (status, callback, contact_id),
         )
+
+    def not_reached(self, contact: Contact, call_id: str, *, inactive: bool, now: float,
+                    attempts: int, retry_after: float) -> None:  # fmt: skip
+        """The call did not reach the client: the number is not in service (`inactive`: the
+        contact is done), or nobody answered: the contact is called again `retry_after`
+        seconds later, up to `attempts` calls, then it is done as unreached."""
+        why = "inactive" if inactive else "unreached"
+        self.db.execute("UPDATE console_calls SET disposition = ? WHERE call_id = ?",
+                        (why, call_id))  # fmt: skip
+        tried = self._attempts(contact.id) + 1
+        last = inactive or tried >= attempts
+        self.db.execute(
+            "UPDATE console_contacts SET claimed_by = NULL, claimed_at = NULL, attempts = ?,"
+            " status = ?, disposition = ?, due = ?, call_id = CASE WHEN ? THEN call_id END"
+            " WHERE id = ?",
+            (tried, "done" if last else "new", why if last else None,
+             None if last else now + retry_after, int(last), contact.id),
+        )  # fmt: skip
+
+    def _attempts(self, contact_id: int) -> int:
+        row = self.db.execute("SELECT attempts FROM console_contacts WHERE id = ?",
+                              (contact_id,)).fetchone()  # fmt: skip
+        return int(row[0]) if row else 0
+
+    def calling_summary(self) -> dict[str, dict[str, int]]:
+        """Per flow: calls made, contacts reached, not reached after every attempt, and
+        numbers not in service (what the survey contract reports)."""
+        out: dict[str, dict[str, int]] = {}
+        for flow, calls in self.db.execute(
+            "SELECT c.flow, count(*) FROM console_calls k JOIN console_contacts c"
+            " ON c.id = k.contact_id GROUP BY c.flow"
+        ).fetchall():
+            out.setdefault(flow, {})["calls"] = calls
+        for flow, disposition, count in self.db.execute(
+            "SELECT flow, COALESCE(disposition, 'reached'), count(*) FROM console_contacts"
+            " WHERE status IN ('done', 'callback') GROUP BY flow, COALESCE(disposition, 'reached')"
+        ).fetchall():
+            out.setdefault(flow, {})[disposition] = count
+        return out
+
+    def unreached_calls(self) -> set[str]:
+        """Calls that did not reach the client (no answer, or not in service)."""
+        rows = self.db.execute("SELECT call_id FROM console_calls WHERE disposition IS NOT NULL")
+        return {r[0] for r in rows.fetchall()}
 
     def agents_by_call(self) -> dict[str, str]:
         rows = self.db.execute("SELECT call_id, agent FROM console_calls").fetchall()
@@ -260,9 +319,12 @@ class ConsoleDB:
         return (int(row[0]), json.loads(row[1])) if row else None
 
 
-_COLUMNS = "id, flow, fields, status, claimed_by, claimed_at, call_id, agent, callback"
+_COLUMNS = (
+    "id, flow, fields, status, claimed_by, claimed_at, call_id, agent, callback,"
+    " attempts, disposition"
+)
 
 
 def _contact(row: Any) -> Contact:
     return Contact(int(row[0]), row[1], json.loads(row[2]), row[3], row[4], row[5], row[6],
-                   row[7], row[8])  # fmt: skip
+                   row[7], row[8], int(row[9] or 0), row[10])  # fmt: skip

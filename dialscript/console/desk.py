@@ -29,6 +29,9 @@ __all__ = ["Action", "CallDesk", "DeskError"]
 
 Screen = dict[str, Any]
 
+NOT_REACHED = {"unreached": "NO_ANSWER", "inactive": "UNALLOCATED_NUMBER"}
+"""The agent's actions for a call that did not reach the client, and their hangup causes."""
+
 CALLBACK_OUTCOME = "callback"
 """A call ending with this outcome puts its contact among the agent's callbacks, with the
 time agreed (the `callback_time` result or variable, as the client said it)."""
@@ -44,7 +47,7 @@ class DeskError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Action:
-    kind: str  # answer | handler | back | silence | hangup
+    kind: str  # answer | handler | back | silence | hangup | unreached | inactive
     value: str | list[str] = ""
 
 
@@ -76,11 +79,14 @@ def screen_of(commands: list[c.Command], keep: Screen | None = None) -> Screen:
 
 class CallDesk:
     def __init__(self, store: SqliteCallStore, db: ConsoleDB, flows: FlowLibrary,
-                 *, claim_timeout: float = 900.0) -> None:  # fmt: skip
+                 *, claim_timeout: float = 900.0, attempts: int = 3,
+                 retry_after: float = 3600.0) -> None:  # fmt: skip
         self.store = store
         self.db = db
         self.flows = flows
         self.claim_timeout = claim_timeout
+        self.attempts = attempts  # calls to a contact nobody answers before it counts as unreached
+        self.retry_after = retry_after  # seconds before an unanswered contact is called again
 
     # ------------------------------------------------------------ claims
     def claim(self, contact: Contact, user: User) -> None:
@@ -137,6 +143,15 @@ class CallDesk:
             event = e.Silence(at=_now())
         elif action.kind == "hangup":
             event = e.Hangup("NORMAL_CLEARING", at=_now())
+        elif action.kind in NOT_REACHED:
+            if runner.state.answers:
+                raise DeskError(N_("the client has answered already: this call reached them"))
+            commands = runner.feed(e.Hangup(NOT_REACHED[action.kind], at=_now()))
+            self.db.save_screen(call_id, len(runner.state.trace), screen_of(commands, current))
+            self.db.not_reached(contact, call_id, inactive=action.kind == "inactive",
+                                now=_now().timestamp(), attempts=self.attempts,
+                                retry_after=self.retry_after)  # fmt: skip
+            return None
         else:
             raise DeskError(N_("unknown action %(action)s"), action=action.kind)
         commands = runner.feed(event)

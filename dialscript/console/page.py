@@ -75,6 +75,7 @@ class CallPage:
     results: tuple[tuple[str, str], ...]
     message: str
     read_only: bool
+    not_reached: bool = False  # the client has not answered yet: "no answer" is still possible
 
 
 def show_value(value: Any, choices: tuple[Choice, ...] = (), lang: str = "ru") -> str:
@@ -182,4 +183,5 @@ def build_page(
         results=results,
         message=message,
         read_only=read_only,
+        not_reached=question is not None and not state.answers,
     )

@@ -4,6 +4,7 @@ distributions, the NPS (detractors 1-6 / passives 7-8 / promoters 9-10) and drop
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
@@ -76,8 +77,11 @@ def _score_var(graph: FlowGraph) -> str | None:
     return None
 
 
-def flow_stats(store: SqliteCallStore, graph: FlowGraph, today: date) -> FlowStats:
-    records = store.results(graph.name)
+def flow_stats(store: SqliteCallStore, graph: FlowGraph, today: date,
+               not_reached: Collection[str] = ()) -> FlowStats:  # fmt: skip
+    """The flow's figures; calls in `not_reached` (nobody answered) count as calls made
+    only, not in outcomes or drop-off."""
+    records = [r for r in store.results(graph.name) if r.call_id not in not_reached]
     finished = [r for r in records if r.ended]
     titles = {o.name: o.title or o.name for o in graph.model.outcomes}
     outcomes = Counter(titles.get(r.outcome or "", r.outcome or "—") for r in finished)
@@ -101,8 +105,8 @@ def flow_stats(store: SqliteCallStore, graph: FlowGraph, today: date) -> FlowSta
         rows = tuple((label, n, round(100 * n / total)) for label, n in
                      sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))  # fmt: skip
         distributions.append(Distribution(var, questions[var], total, rows))
-    drops = Counter(step for _c, outcome, done, step in ended_steps(store.connection, graph.name)
-                    if done and outcome in UNFINISHED)  # fmt: skip
+    drops = Counter(step for call, outcome, done, step in ended_steps(store.connection, graph.name)
+                    if done and outcome in UNFINISHED and call not in not_reached)  # fmt: skip
     return FlowStats(
         flow=graph.name,
         title=graph.model.title or graph.name,

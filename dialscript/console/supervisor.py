@@ -26,14 +26,16 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 async def dashboard(request: Request, message: str = "", status: int = 200) -> Response:
     signed_in(request, "supervisor")
     services = services_of(request)
-    stats = [flow_stats(services.store, graph, date.today())
+    not_reached = services.db.unreached_calls()
+    stats = [flow_stats(services.store, graph, date.today(), not_reached)
              for _name, graph in sorted(services.flows.current.items())]  # fmt: skip
     in_progress = services.store.calls_in_progress()
     agents = services.db.agents_by_call()
     return page(request, "console/supervisor.html", status, stats=stats,
                 flows=services.flows.infos(), queues=services.db.queue_sizes(),
                 live=[(c.flow, agents.get(c.id, ""), c.started, c.id) for c in in_progress],
-                problems=services.flows.problems, message=message)  # fmt: skip
+                problems=services.flows.problems, message=message,
+                calling=services.db.calling_summary())  # fmt: skip
 
 
 async def upload_contacts(request: Request) -> Response:
