@@ -286,10 +286,12 @@ class ConsoleDB:
             out.setdefault(flow, {})[disposition] = count
         return out
 
-    def unreached_calls(self) -> set[str]:
-        """Calls that did not reach the client (no answer, or not in service)."""
-        rows = self.db.execute("SELECT call_id FROM console_calls WHERE disposition IS NOT NULL")
-        return {r[0] for r in rows.fetchall()}
+    def unreached_calls(self) -> dict[str, str]:
+        """Calls that did not reach the client: call id -> unreached | inactive."""
+        rows = self.db.execute(
+            "SELECT call_id, disposition FROM console_calls WHERE disposition IS NOT NULL"
+        )
+        return {r[0]: r[1] for r in rows.fetchall()}
 
     def agents_by_call(self) -> dict[str, str]:
         rows = self.db.execute("SELECT call_id, agent FROM console_calls").fetchall()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from openpyxl import Workbook
@@ -44,9 +44,15 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def export_rows(graph: FlowGraph, records: list[ResultRecord],
-                agents: dict[str, str]) -> Iterator[list[Any]]:  # fmt: skip
-    """The header, then one row per finished call (neutralised)."""
+NOT_REACHED = {"unreached": "Не дозвонились (нет ответа)", "inactive": "Номер не обслуживается"}
+"""The «Итог» of a call that did not reach the client."""
+
+
+def export_rows(graph: FlowGraph, records: list[ResultRecord], agents: dict[str, str],
+                not_reached: Mapping[str, str] | None = None) -> Iterator[list[Any]]:  # fmt: skip
+    """The header, then one row per finished call (neutralised); a call that did not reach
+    the client (`not_reached`: call id -> unreached | inactive) says so as its «Итог»."""
+    not_reached = not_reached or {}
     names = {name for _h, name in SEED_COLUMNS}
     extra = [v.name for v in graph.model.variables if v.role == "result" and v.name not in names]
     titles = {o.name: o.title or o.name for o in graph.model.outcomes}
@@ -63,7 +69,10 @@ def export_rows(graph: FlowGraph, records: list[ResultRecord],
                 row.append(value)
             else:
                 row.append("" if value is None else show_value(value, choices))
-        row += [titles.get(r.outcome or "", r.outcome or ""), agents.get(r.call_id, ""),
+        outcome = titles.get(r.outcome or "", r.outcome or "")
+        if r.call_id in not_reached:
+            outcome = NOT_REACHED.get(not_reached[r.call_id], outcome)
+        row += [outcome, agents.get(r.call_id, ""),
                 r.started, r.ended or "", r.call_id]  # fmt: skip
         yield [neutralise(v) for v in row]
 

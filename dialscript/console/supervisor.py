@@ -77,7 +77,8 @@ async def export(request: Request) -> Response:
     graph = services.flows.get(request.query_params.get("flow", ""))
     if graph is None:
         raise HTTPException(404, tr(request)(N_("No such flow.")))
-    rows = export_rows(graph, services.store.results(graph.name), services.db.agents_by_call())
+    rows = export_rows(graph, services.store.results(graph.name), services.db.agents_by_call(),
+                       services.db.unreached_calls())  # fmt: skip
     fmt = request.path_params["fmt"]
     if fmt not in ("csv", "xlsx"):
         raise HTTPException(404, tr(request)(N_("Exports are csv or xlsx.")))

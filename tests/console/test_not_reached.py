@@ -68,9 +68,12 @@ def test_a_number_not_in_service_is_done_at_once(login: Login, app: Starlette) -
     url = ann.type_in()
     ann.post(url, action="inactive")
     assert "No contacts left to call" in ann.get(_take_next(ann))
-    page = login("sue").get("/supervisor")
+    sue = login("sue")
+    page = sue.get("/supervisor")
     assert _figure(page, "numbers not in service") == 1
     assert _figure(page, "calls made") == 1
+    csv_text = sue.client.get("/supervisor/export.csv?flow=nps_survey").content.decode("utf-8-sig")
+    assert "Номер не обслуживается" in csv_text  # the export's «Итог» says why
 
 
 def test_once_the_client_answered_the_call_reached_them(login: Login) -> None:
