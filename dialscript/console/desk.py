@@ -144,7 +144,7 @@ class CallDesk:
         elif action.kind == "hangup":
             event = e.Hangup("NORMAL_CLEARING", at=_now())
         elif action.kind in NOT_REACHED:
-            if runner.state.answers:
+            if not unanswered(runner.state):
                 raise DeskError(N_("the client has answered already: this call reached them"))
             commands = runner.feed(e.Hangup(NOT_REACHED[action.kind], at=_now()))
             self.db.save_screen(call_id, len(runner.state.trace), screen_of(commands, current))
@@ -193,6 +193,12 @@ class CallDesk:
         if saved is not None and saved[0] == len(state.trace):
             return saved[1]
         return rebuild_screen(runner.graph, state)
+
+
+def unanswered(state: CallState) -> bool:
+    """Nothing came from the client yet (no answer, silence, handler or Back): the call may
+    still turn out not to have reached them."""
+    return all(entry.get("event") in (None, "start") for entry in state.trace)
 
 
 def rebuild_screen(graph: FlowGraph, state: CallState) -> Screen:

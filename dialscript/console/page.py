@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from dialscript.console.desk import unanswered
 from dialscript.graph.describe import number
 from dialscript.graph.flowgraph import FlowGraph
 from dialscript.graph.model import Choice, Question
@@ -183,5 +184,5 @@ def build_page(
         results=results,
         message=message,
         read_only=read_only,
-        not_reached=question is not None and not state.answers,
+        not_reached=question is not None and unanswered(state),
     )

@@ -77,6 +77,12 @@ def test_a_number_not_in_service_is_done_at_once(login: Login, app: Starlette) -
 
 
 def test_once_the_client_answered_the_call_reached_them(login: Login) -> None:
+    ann = login("bob")
+    url = ann.type_in()
+    html = ann.post(url, action="handler", handler="where_number")  # the client asked a thing
+    assert 'id="not-reached"' not in html
+    ann.post(url, action="unreached")
+    assert ann.last.status_code == 409
     ann = login("ann")
     url = ann.type_in()
     html = ann.answer(url, "yes")
@@ -85,4 +91,4 @@ def test_once_the_client_answered_the_call_reached_them(login: Login) -> None:
     assert ann.last.status_code == 409 and "answered already" in ann.last.text
     ann.answer(url, "10")
     page = login("sue").get("/supervisor")
-    assert _figure(page, "contacts reached") == 1 and _figure(page, "calls made") == 1
+    assert _figure(page, "contacts reached") == 1 and _figure(page, "calls made") == 2
