@@ -22,12 +22,18 @@ if TYPE_CHECKING:
     from dialscript.runtime.store.postgres import PostgresCallStore
 
 
+def is_postgres_url(target: str) -> bool:
+    """True for ``postgresql://...`` / ``postgres://...`` (libpq connection URIs)."""
+    return target.startswith(("postgresql://", "postgres://"))
+
+
 def open_store(target: str | Path) -> SqliteCallStore | PostgresCallStore:
     """The journal at ``target``: a ``postgresql://`` URL (PostgreSQL), else a SQLite file
     (or ``":memory:"``)."""
-    from dialscript.runtime.store.postgres import PostgresCallStore, is_postgres_url
-
     if is_postgres_url(str(target)):
+        # psycopg is imported only for a PostgreSQL journal (it takes ~0.2 s to load)
+        from dialscript.runtime.store.postgres import PostgresCallStore
+
         return PostgresCallStore(str(target))
     return SqliteCallStore(target)
 
@@ -43,5 +49,6 @@ __all__ = [
     "StoreFull",
     "StoreLocked",
     "StoreReadOnly",
+    "is_postgres_url",
     "open_store",
 ]

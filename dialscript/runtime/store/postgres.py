@@ -26,14 +26,9 @@ from dialscript.runtime.store.base import (
 from dialscript.runtime.store.schema import Row, format_style
 from dialscript.runtime.store.sql_store import SqlCallStore
 
-__all__ = ["PostgresCallStore", "is_postgres_url"]
+__all__ = ["PostgresCallStore"]
 
 Connection = psycopg.Connection[dict[str, Any]]
-
-
-def is_postgres_url(target: str) -> bool:
-    """True for ``postgresql://...`` / ``postgres://...`` (libpq connection URIs)."""
-    return target.startswith(("postgresql://", "postgres://"))
 
 
 class PostgresCallStore(SqlCallStore):

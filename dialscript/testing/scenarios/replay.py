@@ -24,7 +24,7 @@ from dialscript.graph.flowgraph import FlowGraph
 from dialscript.runtime import events as e
 from dialscript.runtime.interpreter import Channel, feed, start
 from dialscript.runtime.state import CallState
-from dialscript.runtime.store.postgres import PostgresCallStore, is_postgres_url
+from dialscript.runtime.store import is_postgres_url, open_store
 from dialscript.runtime.store.sqlite import read_trace
 
 JsonDict = dict[str, Any]
@@ -218,7 +218,7 @@ def read_jsonl(path: Path, graph: FlowGraph | None = None) -> list[RecordedCall]
 
 def read_store(url: str, graph: FlowGraph | None = None) -> list[RecordedCall]:
     """Every call in a PostgreSQL call journal, oldest first."""
-    store = PostgresCallStore(url)
+    store = open_store(url)
     try:
         return [_from_state(r.call_id, r.inputs, store.load_state(r.call_id), r.started, graph)
                 for r in store.results()]  # fmt: skip
