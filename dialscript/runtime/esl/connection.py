@@ -218,28 +218,21 @@ class ESLConnection:
     # -- reading --------------------------------------------------------------------------------
 
     async def _read_loop(self) -> None:
-        reason = ConnectionLost("EOF from FreeSWITCH")
+        """Over a plain StreamReader: read here, then handled as a DirectReader's bytes are."""
         try:
-            while True:
+            while self._lost is None:
                 data = await self._reader.read(65536)
                 if not data:
-                    self._frames.feed_eof()
-                    break
-                for frame in self._frames.feed(data):
-                    self._dispatch(frame)
-                if self._lost is not None:
-                    reason = self._lost
-                    break
-        except ProtocolError as exc:
-            log.warning("ESL protocol error: %s", exc)
-            reason = ConnectionLost(f"protocol error: {exc}")
+                    self._on_end(None)
+                    return
+                self._on_data(data)
         except OSError as exc:
-            reason = ConnectionLost(f"socket error: {exc}")
+            self._on_end(exc)
         finally:
-            self._fail_all(reason)
+            self._fail_all(ConnectionLost("EOF from FreeSWITCH"))  # cancelled: as at EOF
 
     def _on_data(self, data: bytes) -> None:
-        """A :class:`DirectReader`'s bytes, in the transport's read callback."""
+        """Bytes from FreeSWITCH: a :class:`DirectReader`'s, in the transport's read callback."""
         if self._lost is not None:
             return
         try:
@@ -253,7 +246,7 @@ class ESLConnection:
             self._fail_all(self._lost)
 
     def _on_end(self, exc: Exception | None) -> None:
-        """A :class:`DirectReader`'s end: EOF (``None``) or the socket's error."""
+        """The end of what FreeSWITCH sends: EOF (``None``) or the socket's error."""
         if exc is not None:
             self._fail_all(ConnectionLost(f"socket error: {exc}"))
             return
