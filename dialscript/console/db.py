@@ -255,7 +255,7 @@ class ConsoleDB:
         why = "inactive" if inactive else "unreached"
         self.db.execute("UPDATE console_calls SET disposition = ? WHERE call_id = ?",
                         (why, call_id))  # fmt: skip
-        tried = self._attempts(contact.id) + 1
+        tried = contact.attempts + 1  # the contact as the action read it, under its claim
         last = inactive or tried >= attempts
         self.db.execute(
             "UPDATE console_contacts SET claimed_by = NULL, claimed_at = NULL, attempts = ?,"
@@ -264,11 +264,6 @@ class ConsoleDB:
             (tried, "done" if last else "new", why if last else None,
              None if last else now + retry_after, int(last), contact.id),
         )  # fmt: skip
-
-    def _attempts(self, contact_id: int) -> int:
-        row = self.db.execute("SELECT attempts FROM console_contacts WHERE id = ?",
-                              (contact_id,)).fetchone()  # fmt: skip
-        return int(row[0]) if row else 0
 
     def calling_summary(self) -> dict[str, dict[str, int]]:
         """Per flow: calls made, contacts reached, not reached after every attempt, and
