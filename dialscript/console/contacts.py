@@ -7,7 +7,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from dialscript.console.i18n import N_, Notice
+from dialscript.console.i18n import N_, NoticeError
 
 __all__ = ["ALIASES", "ContactsError", "Parsed", "parse_contacts"]
 
@@ -27,12 +27,8 @@ ALIASES = {
 MAX_ROWS = 100_000
 
 
-class ContactsError(ValueError):
+class ContactsError(NoticeError, ValueError):
     """The upload cannot be read as a contacts table (`notice`: the reason, translatable)."""
-
-    def __init__(self, message: str, /, **params: object) -> None:
-        self.notice = Notice(message, **params)
-        super().__init__(str(self.notice))
 
 
 @dataclass

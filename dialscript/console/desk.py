@@ -13,7 +13,7 @@ from typing import Any
 
 from dialscript.console.db import ConsoleDB, Contact, User
 from dialscript.console.flows import OPERATOR_INPUT, FlowLibrary
-from dialscript.console.i18n import N_, Notice
+from dialscript.console.i18n import N_, Notice, NoticeError
 from dialscript.graph.flowgraph import FlowGraph
 from dialscript.graph.model import Question
 from dialscript.runtime import commands as c
@@ -37,12 +37,8 @@ CALLBACK_OUTCOME = "callback"
 time agreed (the `callback_time` result or variable, as the client said it)."""
 
 
-class DeskError(Exception):
+class DeskError(NoticeError):
     """The action cannot be done (the message is shown to the agent)."""
-
-    def __init__(self, message: str, /, **params: object) -> None:
-        self.notice = Notice(message, **params)
-        super().__init__(str(self.notice))
 
 
 @dataclass(frozen=True, slots=True)

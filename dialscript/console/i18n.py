@@ -18,7 +18,7 @@ from typing import Any
 from babel.core import negotiate_locale
 from babel.messages.pofile import read_po
 
-__all__ = ["LANGUAGES", "N_", "Notice", "Translator", "best_language", "translator"]
+__all__ = ["LANGUAGES", "N_", "Notice", "NoticeError", "Translator", "best_language", "translator"]
 
 LANGUAGES = ("en", "ru", "zh")
 """The console's languages; English is the source."""
@@ -85,6 +85,14 @@ class Notice:
             return None
         params = {str(k): cls.from_data(v) or str(v) for k, v in data[1].items()}
         return cls(data[0], **params)
+
+
+class NoticeError(Exception):
+    """An error whose message is a :class:`Notice` (shown in the agent's language)."""
+
+    def __init__(self, message: str, /, **params: object) -> None:
+        self.notice = Notice(message, **params)
+        super().__init__(str(self.notice))
 
 
 def translator(language: str) -> Translator:
