@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+from collections.abc import AsyncIterator, Coroutine
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from dialscript.runtime.channels import UNUSED_EVENTS, CallService, FlowLibrary, MemoryIntegrations
+from dialscript.runtime.channels import (
+    UNUSED_EVENTS,
+    CallService,
+    FlowLibrary,
+    Integrations,
+    MemoryIntegrations,
+)
 from dialscript.runtime.esl import OutboundServer
 from dialscript.runtime.lookups import CannedLookups
 from dialscript.runtime.store import SqliteCallStore
-from dialscript.runtime.store.base import CallRecord
+from dialscript.runtime.store.base import CallRecord, CallStore
 from dialscript.testing.fake_freeswitch import FakeCall, FakeFreeSWITCH, Faults, ScriptedCaller
 
 FLOWS = Path(__file__).resolve().parents[2] / "flows"
@@ -64,6 +71,32 @@ def variables(flow: str, inputs: dict[str, str] | None = None, **extra: str) -> 
     return out
 
 
+@asynccontextmanager
+async def serving(
+    store: CallStore,
+    integrations: Integrations | None = None,
+    *,
+    folder: Path = FLOWS,
+    allowed: tuple[str, ...] = ("127.0.0.1/32",),
+) -> AsyncIterator[OutboundServer]:
+    """An outbound server running ``folder``'s flows on ``store``; on leaving, its calls'
+    handlers are given up to two seconds to finish (they end right after the sockets close)."""
+    service = CallService(
+        FlowLibrary(folder, env="test"),
+        store=store,
+        integrations=integrations or MemoryIntegrations(),
+        clock=lambda: OPEN,
+    )
+    async with OutboundServer(
+        service, port=0, allowed_peers=allowed, nix_events=UNUSED_EVENTS
+    ) as server:
+        yield server
+        for _ in range(200):
+            if server.active_calls == 0:
+                break
+            await asyncio.sleep(0.01)
+
+
 async def place(
     rig: Rig,
     flow: str,
@@ -77,15 +110,7 @@ async def place(
     sounds: tuple[str, ...] | None = None,
 ) -> FakeCall:
     """One call of ``flow`` end to end; returns the finished fake call."""
-    service = CallService(
-        FlowLibrary(folder, env="test"),
-        store=rig.store,
-        integrations=rig.integrations,
-        clock=lambda: OPEN,
-    )
-    async with OutboundServer(
-        service, port=0, allowed_peers=allowed, nix_events=UNUSED_EVENTS
-    ) as server:
+    async with serving(rig.store, rig.integrations, folder=folder, allowed=allowed) as server:
         async with FakeFreeSWITCH(sounds=sounds) as fs:
             host, port = server.address
             call = await fs.place_call(
@@ -96,10 +121,6 @@ async def place(
                 faults=faults,
             )
             await call.finished(10.0)
-            for _ in range(200):  # the server's handler finishes right after the socket closes
-                if server.active_calls == 0:
-                    break
-                await asyncio.sleep(0.01)
     rig.calls.append(call)
     return call
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sqlite3
 from pathlib import Path
@@ -10,16 +9,11 @@ from pathlib import Path
 import pytest
 
 from dialscript.runtime.channels import (
-    UNUSED_EVENTS,
-    CallService,
-    FlowLibrary,
     JournalWriter,
-    MemoryIntegrations,
 )
-from dialscript.runtime.esl import OutboundServer
 from dialscript.testing.fake_freeswitch import FakeCall, FakeFreeSWITCH, Press, ScriptedCaller
 
-from .harness import AS_IVR, FLOWS, NPS_INPUTS, OPEN, run, variables
+from .harness import AS_IVR, NPS_INPUTS, run, serving, variables
 
 NO_LIMIT = 1_073_741_823
 
@@ -50,13 +44,7 @@ def fill_up(journal: JournalWriter) -> None:
 
 
 async def one_call(journal: JournalWriter) -> FakeCall:
-    service = CallService(
-        FlowLibrary(FLOWS, env="test"),
-        store=journal,
-        integrations=MemoryIntegrations(),
-        clock=lambda: OPEN,
-    )
-    async with OutboundServer(service, port=0, nix_events=UNUSED_EVENTS) as server:
+    async with serving(journal) as server:
         # Prompts last 0.4 s: a journal failure is seen while the greeting still plays.
         async with FakeFreeSWITCH(time_scale=0.4) as fs:
             caller = ScriptedCaller([Press("1"), Press("5#"), Press("3")])
@@ -66,8 +54,6 @@ async def one_call(journal: JournalWriter) -> FakeCall:
                 variables={**variables("nps_survey", NPS_INPUTS), **AS_IVR},
             )
             await call.finished(15.0)
-            while server.active_calls:
-                await asyncio.sleep(0.01)
     return call
 
 

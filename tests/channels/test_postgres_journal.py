@@ -7,27 +7,16 @@ from pathlib import Path
 
 from dialscript.cli.main import main
 from dialscript.runtime.channels import (
-    UNUSED_EVENTS,
-    CallService,
-    FlowLibrary,
     JournalWriter,
-    MemoryIntegrations,
 )
-from dialscript.runtime.esl import OutboundServer
 from dialscript.testing.fake_freeswitch import FakeCall, FakeFreeSWITCH, Press, ScriptedCaller
 
-from .harness import AS_IVR, FLOWS, NPS_INPUTS, OPEN, run, variables
+from .harness import AS_IVR, FLOWS, NPS_INPUTS, run, serving, variables
 
 
 async def calls_through(journal: JournalWriter, fs: FakeFreeSWITCH, count: int) -> list[FakeCall]:
     """``count`` NPS calls at once through one server journaling into ``journal``."""
-    service = CallService(
-        FlowLibrary(FLOWS, env="test"),
-        store=journal,
-        integrations=MemoryIntegrations(),
-        clock=lambda: OPEN,
-    )
-    async with OutboundServer(service, port=0, nix_events=UNUSED_EVENTS) as server:
+    async with serving(journal) as server:
         placed = [
             await fs.place_call(
                 *server.address,
@@ -37,8 +26,6 @@ async def calls_through(journal: JournalWriter, fs: FakeFreeSWITCH, count: int) 
             for score in range(1, count + 1)
         ]
         await asyncio.gather(*(call.finished(20.0) for call in placed))
-        while server.active_calls:
-            await asyncio.sleep(0.01)
     return placed
 
 
