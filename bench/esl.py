@@ -174,7 +174,6 @@ async def _fake_main(address: tuple[str, int], profile: Profile) -> dict[str, An
     from dialscript.testing.fake_freeswitch.call import FakeCall
 
     latencies: list[float] = []
-    setups: list[float] = []
     measured: set[int] = set()
     completed_at: dict[int, float] = {}
     written: dict[str, float] = {}  # Application-UUID -> its CHANNEL_EXECUTE_COMPLETE written
@@ -202,9 +201,8 @@ async def _fake_main(address: tuple[str, int], profile: Profile) -> dict[str, An
                 took = (time.perf_counter() - sent) * 1000
                 if id(self) in measured:
                     latencies.append(took)
-                else:  # the call's first interval: its set-up
+                else:  # the call's first interval, its set-up, is not a step
                     measured.add(id(self))
-                    setups.append(took)
         await original_handle(self, cmd)
 
     FakeCall._complete = timed_complete  # type: ignore[method-assign]
@@ -233,7 +231,7 @@ async def _fake_main(address: tuple[str, int], profile: Profile) -> dict[str, An
         wall = time.perf_counter() - started
         failures = [c.warnings for c in placed if c.warnings]
     cpu = resource.getrusage(resource.RUSAGE_SELF)
-    return {"wall": wall, "latencies": latencies, "setups": setups, "failures": failures[:3],
+    return {"wall": wall, "latencies": latencies, "failures": failures[:3],
             "written": written, "first_apps": first_apps,
             "calls": calls, "cpu": cpu.ru_utime + cpu.ru_stime}  # fmt: skip
 
