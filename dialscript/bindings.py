@@ -44,6 +44,10 @@ class Bindings:
     def lookup(self, env: str, category: str, name: str) -> object | None:
         return self.environments.get(env, {}).get(category, {}).get(name)
 
+    def table(self, env: str, category: str) -> Mapping[str, object]:
+        """Every name of one category in one environment (``{}`` if none)."""
+        return self.environments.get(env, {}).get(category, {})
+
     def names(self, env: str, category: str) -> list[str]:
         return sorted(self.environments.get(env, {}).get(category, {}))
 

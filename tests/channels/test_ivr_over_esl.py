@@ -41,9 +41,12 @@ def test_balance_branch_by_dtmf(tmp_path: Path) -> None:
     assert billing[8] == "^[0123*]$"
     assert account[:5] == ["1", "10", "1", "10000", "#"] and account[8] == "^[0-9]{1,10}$"
     assert rating[8] == "^[012345]$"
-    assert menu[5].startswith("say:flite:slt:账单与缴费请按1")
+    # FreeSWITCH 1.10 reads all of `say:` as text: engine and voice are channel variables
+    assert menu[5].startswith("say:账单与缴费请按1")
+    # Chinese has a voice of its own in the bindings: espeak-ng's Mandarin, not flite
+    assert call.variable("tts_engine") == "tts_commandline" and call.variable("tts_voice") == "cmn"
     speaks = [a.arg for a in call.apps if a.name == "speak"]
-    assert "flite|slt|您的账户余额为 42.50 元。" in speaks
+    assert "tts_commandline|cmn|您的账户余额为 42.50 元。" in speaks
     assert call.variable("dialscript_result_rating") == "5"
     assert call.variable("dialscript_outcome") == "self_service"
     assert call.apps[3].name == "playback"
@@ -190,7 +193,7 @@ def test_hostile_contact_names_stay_inert_text_on_the_wire(tmp_path: Path) -> No
             *["sendmsg"] * (len(frames) - 5), "exit",
         ]  # fmt: skip
         speak = [body for f, body in frames if f.get("execute-app-name") == "speak"][0]
-        assert speak.startswith(b"flite|slt|")
+        assert speak.startswith(b"tts_commandline|ru|")
         assert call.api_expansions == []
         assert not any(re.match(r"(bg)?api\b", c) for c in call.commands)
         assert call.apps[0].arg == "app_disable_expand_variables=true"

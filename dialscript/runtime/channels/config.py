@@ -46,6 +46,18 @@ def queue_target(binding: str) -> QueueTarget:
     return QueueTarget(app, name)
 
 
+def _engine_voice(lang: str, spec: str) -> tuple[str, str]:
+    """``"engine|voice"`` (a ``[env.voices]`` value) split; a bad one is a ValueError.
+
+    >>> _engine_voice("ru", "tts_commandline|ru")
+    ('tts_commandline', 'ru')
+    """
+    engine, sep, voice = spec.partition("|")
+    if not sep or not engine or not voice:
+        raise ValueError(f'voice for {lang!r} must be "engine|voice", not {spec!r}')
+    return engine, voice
+
+
 @dataclass(frozen=True, slots=True)
 class ChannelConfig:
     """Per-environment rendering choices; defaults suit the vanilla FreeSWITCH config."""
@@ -59,9 +71,29 @@ class ChannelConfig:
     context: str = "default"
     digit_timeout_ms: int = 3000  # between keys of a multi-key answer
     text_answer_seconds: int = 30  # a free-text question over the keypad is recorded
+    voices: tuple[tuple[str, str, str], ...] = ()  # (language, engine, voice), `[env.voices]`
+    no_input_ms: int = 0  # caps every question's wait for a first key (test rigs); 0: the flow's
+
+    @property
+    def languages_voiced(self) -> frozenset[str]:
+        """Languages with a voice of their own in ``[env.voices]``."""
+        return frozenset(lang for lang, _, _ in self.voices)
+
+    def voice(self, lang: str | None) -> tuple[str, str]:
+        """The TTS ``(engine, voice)`` for a language: its own voice, else the default one.
+
+        >>> cfg = ChannelConfig(voices=(("ru", "tts_commandline", "ru"),))
+        >>> cfg.voice("ru"), cfg.voice("en"), cfg.voice(None)
+        (('tts_commandline', 'ru'), ('flite', 'slt'), ('flite', 'slt'))
+        """
+        for language, engine, voice in self.voices:
+            if language == lang:
+                return engine, voice
+        return self.tts_engine, self.tts_voice
 
     def __post_init__(self) -> None:
-        for value in (self.tts_engine, self.tts_voice, self.dialplan, self.context):
+        voiced = [part for _, engine, voice in self.voices for part in (engine, voice)]
+        for value in (self.tts_engine, self.tts_voice, self.dialplan, self.context, *voiced):
             if not _WORD.match(value):
                 raise ValueError(f"bad channel setting {value!r}")
 
@@ -82,6 +114,14 @@ class ChannelConfig:
             value = b.lookup(env, category, key)
             if value is not None:
                 found[attr] = str(value)
+        no_input = b.lookup(env, "telephony", "no_input_ms")
+        if no_input is not None:
+            found["no_input_ms"] = int(str(no_input))
+        voices = b.table(env, "voices")
+        if voices:
+            found["voices"] = tuple(
+                (lang, *_engine_voice(lang, str(spec))) for lang, spec in sorted(voices.items())
+            )
         return replace(cls(), **found)  # type: ignore[arg-type]
 
     def audio_path(self, audio: str) -> str:

@@ -39,6 +39,7 @@ LookupSender = Callable[[c.HttpRequest], Awaitable[e.HttpResult | e.HttpFailed]]
 
 _FAILED_DISPOSITIONS = frozenset({"SUCCESS", "ANSWER", ""})
 _TEXT_TYPES = ("text",)
+_READ_ENDED = ("success", "timeout")
 
 
 class EslChannel:
@@ -66,6 +67,7 @@ class EslChannel:
         self.recorded = recorded or RecordedPrompts()
         self._vars = itertools.count(1)
         self._sends: set[asyncio.Task[None]] = set()
+        self._tts: tuple[str, str] | None = None  # tts_engine / tts_voice set on the channel
 
     # -- commands -------------------------------------------------------------------------------
 
@@ -73,7 +75,7 @@ class EslChannel:
         """Carry out one command; the event to feed back, if the interpreter waits for one."""
         match command:
             case c.Say():
-                await self.say(command.text, command.prompt)
+                await self.say(command.text, command.prompt, command.lang)
             case c.Play():
                 await self.play(command.audio)
             case c.ShowNote() | c.Finished():
@@ -119,18 +121,19 @@ class EslChannel:
         log.info("call %s: no recording %s, speaking it", self.session.uuid, prompt)
         return None
 
-    async def say(self, text: str, prompt: str | None = None) -> None:
-        """The voice talent's recording of a fixed text when there is one; else TTS."""
+    async def say(self, text: str, prompt: str | None = None, lang: str | None = None) -> None:
+        """The voice talent's recording of a fixed text when there is one; else TTS in the
+        voice of ``lang`` (``[env.voices]``)."""
         path = await self._recording(prompt)
         if path is not None:
             done = await self.session.playback(path)
             if (done.get("Application-Response") or "") == "FILE PLAYED":
                 return
             log.warning("call %s: recording %s did not play, speaking it", self.session.uuid, path)
-        cfg = self.config
         text = spoken(text)
         if text:
-            await self.session.speak(text, engine=cfg.tts_engine, voice=cfg.tts_voice)
+            engine, voice = self.config.voice(lang)
+            await self.session.speak(text, engine=engine, voice=voice)
 
     async def play(self, audio: str) -> None:
         done = await self.session.playback(self.config.audio_path(audio))
@@ -138,12 +141,21 @@ class EslChannel:
         if response != "FILE PLAYED":
             log.warning("call %s: playback of %r gave %r", self.session.uuid, audio, response)
 
-    def _prompt(self, text: str) -> str:
-        """A TTS file string (``say:engine:voice:text``) so keys can interrupt the prompt."""
+    async def _prompt(self, text: str, lang: str | None) -> str:
+        """A TTS file string (``say:text``) so keys can interrupt the prompt.
+
+        FreeSWITCH 1.10 reads everything after ``say:`` as the text; the engine and
+        voice come from the channel variables ``tts_engine`` / ``tts_voice``, set here
+        when the language's voice differs from the one the channel has.
+        """
         text = spoken(text)
         if not text:
             return "silence_stream://250"
-        return f"say:{self.config.tts_engine}:{self.config.tts_voice}:{text}"
+        wanted = self.config.voice(lang)
+        if self._tts != wanted:
+            await self.session.set_variables([("tts_engine", wanted[0]), ("tts_voice", wanted[1])])
+            self._tts = wanted
+        return f"say:{text}"
 
     async def ask(self, ask: c.Ask) -> e.Event:
         """One try of ``play_and_get_digits``: Digits (valid or not) or Silence."""
@@ -151,19 +163,24 @@ class EslChannel:
             return await self._ask_text(ask)
         spec = digit_spec(ask, self.handler_keys)
         var = f"dialscript_in_{next(self._vars)}"
+        timeout_ms = max(1000, int(ask.timeout * 1000))
+        if self.config.no_input_ms:
+            timeout_ms = min(timeout_ms, self.config.no_input_ms)
         arg = pagd_args(
-            file=await self._recording(ask.prompt) or self._prompt(ask.text),
+            file=await self._recording(ask.prompt) or await self._prompt(ask.text, ask.lang),
             min_digits=1,
             max_digits=spec.max_digits,
             tries=1,
-            timeout_ms=max(1000, int(ask.timeout * 1000)),
+            timeout_ms=timeout_ms,
             terminators=spec.terminators,
             var_name=var,
             regexp=spec.regexp,
             digit_timeout_ms=self.config.digit_timeout_ms,
         )
         done = await self.session.execute("play_and_get_digits", arg)
-        digits = done.variable(var) if done.variable("read_result") == "success" else None
+        # Keys ended by the inter-digit timeout (no terminator pressed) come with
+        # read_result=timeout *and* the digits in the variable: they are an answer.
+        digits = done.variable(var) if done.variable("read_result") in _READ_ENDED else None
         if digits:
             return e.Digits(digits)
         invalid = done.variable(f"{var}_invalid")
@@ -171,7 +188,7 @@ class EslChannel:
 
     async def _ask_text(self, ask: c.Ask) -> e.Event:
         """A free-text question over the keypad: the caller's words are recorded."""
-        await self.say(ask.text, ask.prompt)
+        await self.say(ask.text, ask.prompt, ask.lang)
         path = self.config.recording_path(self.session.uuid, f"{ask.var}-{next(self._vars)}")
         done = await self.session.record(
             path, time_limit_s=self.config.text_answer_seconds, silence_threshold=30,
