@@ -117,6 +117,9 @@ class _ScenarioBindings(RuntimeBindings):
 class EslDriver(CallObserver):
     """One scenario call over ESL (see the module docstring)."""
 
+    listen_host = "127.0.0.1"
+    """Where the outbound server listens (and the switch connects)."""
+
     def __init__(self, *, timeout: float = 10.0) -> None:
         self.timeout = timeout
         self._thread: threading.Thread | None = None
@@ -218,11 +221,7 @@ class EslDriver(CallObserver):
     async def _start_call(self, setup: CallSetup) -> list[c.Command]:
         self._store = SqliteCallStore(":memory:")
         self._handled = asyncio.Event()
-        path = setup.graph.model.path
-        bindings = (
-            _ScenarioBindings.for_flow(path, "test") if path else _ScenarioBindings.for_flow(".")
-        )
-        flow = LoadedFlow(setup.graph, bindings, ChannelConfig.from_bindings(bindings))
+        flow = self._loaded_flow(setup)
         service = CallService(
             lambda name: flow,
             store=self._store,
@@ -243,24 +242,37 @@ class EslDriver(CallObserver):
                 assert self._handled is not None
                 self._handled.set()
 
-        self._server = OutboundServer(handler, port=0, nix_events=UNUSED_EVENTS)
+        self._server = OutboundServer(
+            handler, host=self.listen_host, port=0, nix_events=UNUSED_EVENTS
+        )
         await self._server.start()
-        self._fs = FakeFreeSWITCH()
-        await self._fs.start()
         variables = {FLOW_VAR: setup.graph.name, CHANNEL_VAR: setup.channel}
         if setup.language:
             variables[LANGUAGE_VAR] = setup.language
         variables.update({f"{INPUT_PREFIX}{k}": str(v) for k, v in setup.inputs.items()})
-        caller = ScriptedCaller(on_input=self._caller_input, on_outcome=self._queue_outcome)
         self._settled = asyncio.get_running_loop().create_future()
         host, port = self._server.address
-        self._call = await self._fs.place_call(host, port, caller=caller, variables=variables)
+        await self._place_call(host, port, variables)
         return await self._settle()
+
+    def _loaded_flow(self, setup: CallSetup) -> LoadedFlow:
+        path = setup.graph.model.path
+        bindings = (
+            _ScenarioBindings.for_flow(path, "test") if path else _ScenarioBindings.for_flow(".")
+        )
+        return LoadedFlow(setup.graph, bindings, ChannelConfig.from_bindings(bindings))
+
+    async def _place_call(self, host: str, port: int, variables: dict[str, str]) -> None:
+        """The switch calls the outbound server at ``host:port`` (here: the fake)."""
+        self._fs = FakeFreeSWITCH()
+        await self._fs.start()
+        caller = ScriptedCaller(on_input=self._caller_input, on_outcome=self._queue_outcome)
+        self._call = await self._fs.place_call(host, port, caller=caller, variables=variables)
 
     async def _send(self, event: e.Event) -> list[c.Command]:
         if self._ended:
             raise ScenarioFailure(f"the call over ESL is over, it cannot take {event.kind}")
-        assert self._setup is not None and self._call is not None
+        assert self._setup is not None
         if isinstance(event, e.Tick):
             self._now = event.now
         if isinstance(event, e.Answered) or (
@@ -269,7 +281,7 @@ class EslDriver(CallObserver):
             return []  # nothing on the line: the new time rides on the next event
         self._settled = asyncio.get_running_loop().create_future()
         if isinstance(event, e.Hangup):
-            await self._call.hang_up(event.cause)
+            await self._hang_up(event.cause)
         elif isinstance(event, e.TransferResult):
             if self._outcome is None or self._outcome.done():
                 raise ScenarioFailure(
@@ -287,6 +299,11 @@ class EslDriver(CallObserver):
                 raise ScenarioFailure(f"the IVR is not waiting for the caller ({event.kind})")
             self._input.set_result(action)
         return await self._settle()
+
+    async def _hang_up(self, cause: str) -> None:
+        """The caller hangs up."""
+        assert self._call is not None
+        await self._call.hang_up(cause)
 
     async def _settle(self) -> list[c.Command]:
         """Wait until the call waits again (for the caller, the agent or a queue) or is over."""
@@ -342,12 +359,9 @@ class EslDriver(CallObserver):
         raise ScenarioFailure(f"an IVR caller cannot do {event.kind} (only keys and silence)")
 
     async def _teardown(self) -> None:
-        call, server, fs = self._call, self._server, self._fs
+        server = self._server
         try:
-            if call is not None and not call.done:
-                if call.channel.is_up:
-                    await call.hang_up()
-                await call.finished(self.timeout)
+            await self._end_call()
             if self._handled is not None and self._call_id is not None:
                 async with asyncio.timeout(self.timeout):
                     await self._handled.wait()
@@ -356,11 +370,23 @@ class EslDriver(CallObserver):
         finally:
             if server is not None:
                 await server.close()
-            if fs is not None:
-                await fs.close()
+            await self._close_switch()
             if self._store is not None:
                 self._store.close()
-            self._call = self._server = self._fs = self._store = None
+            self._server = self._store = None
+
+    async def _end_call(self) -> None:
+        """Hang the call up if the scenario left it up, and wait until the switch is done."""
+        call = self._call
+        if call is not None and not call.done:
+            if call.channel.is_up:
+                await call.hang_up()
+            await call.finished(self.timeout)
+
+    async def _close_switch(self) -> None:
+        if self._fs is not None:
+            await self._fs.close()
+        self._call = self._fs = None
 
     # -- hooks: the fake's caller, lookups, the call loop ----------------------------------------
 

@@ -58,6 +58,7 @@ class AppRun:
     name: str
     arg: str
     started: float
+    start: Event | None = None  # its CHANNEL_EXECUTE (every channel variable at that moment)
     done: Event | None = None
     ended: float | None = None
 
@@ -95,7 +96,7 @@ class CallLine:
                 if name == "CHANNEL_EXECUTE":
                     self.apps.append(
                         AppRun(event.get("Application") or "", event.get("Application-Data") or "",
-                               now)
+                               now, event)
                     )  # fmt: skip
                 elif name == "CHANNEL_EXECUTE_COMPLETE":
                     app = event.get("Application") or ""
@@ -141,6 +142,19 @@ class CallLine:
                     if not self.up:
                         raise LookupError(f"the call ended ({self.hangup_cause}) before {name} ran")
                     await self._changed.wait()
+
+    async def next_app(self, after: int, timeout: float | None = None) -> tuple[int, AppRun]:
+        """The application at index ``after`` (the next one to start) and its index.
+
+        Raises ``LookupError`` if the call ends before another application starts.
+        """
+        async with asyncio.timeout(timeout):
+            async with self._changed:
+                while len(self.apps) <= after:
+                    if not self.up:
+                        raise LookupError(f"the call ended ({self.hangup_cause})")
+                    await self._changed.wait()
+                return after, self.apps[after]
 
     async def wait_done(self, run: AppRun, timeout: float = 30.0) -> AppRun:
         """Until ``run`` completes (or the call ends)."""

@@ -35,11 +35,13 @@ def test_balance_branch_by_dtmf(tmp_path: Path) -> None:
     assert record.flow == "support_ivr" and record.flow_hash
     assert [a.var for a in record.answers] == ["main_menu", "billing_menu", "account", "rating"]
     assert rig.integrations.lookups.calls == [("billing_balance", {"account": "12345678"})]
-    # keys, one try each, timeouts, terminators and valid-key regexps come from the flow
+    # keys, one try each, terminators and valid-key regexps come from the flow; the waits
+    # (5 s and 10 s in the flow) are capped by [test.telephony] no_input_ms and digit_timeout_ms
     menu, billing, account, rating = pagd(call)
-    assert menu[:5] == ["1", "1", "1", "5000", "none"] and menu[8] == "^[0123]$"
+    assert menu[:5] == ["1", "1", "1", "1500", "none"] and menu[8] == "^[0123]$"
+    assert menu[9] == "1500"
     assert billing[8] == "^[0123*]$"
-    assert account[:5] == ["1", "10", "1", "10000", "#"] and account[8] == "^[0-9]{1,10}$"
+    assert account[:5] == ["1", "10", "1", "1500", "#"] and account[8] == "^[0-9]{1,10}$"
     assert rating[8] == "^[012345]$"
     # FreeSWITCH 1.10 reads all of `say:` as text: engine and voice are channel variables
     assert menu[5].startswith("say:账单与缴费请按1")

@@ -114,9 +114,10 @@ class ChannelConfig:
             value = b.lookup(env, category, key)
             if value is not None:
                 found[attr] = str(value)
-        no_input = b.lookup(env, "telephony", "no_input_ms")
-        if no_input is not None:
-            found["no_input_ms"] = int(str(no_input))
+        for key in ("no_input_ms", "digit_timeout_ms"):
+            value = b.lookup(env, "telephony", key)
+            if value is not None:
+                found[key] = int(str(value))
         voices = b.table(env, "voices")
         if voices:
             found["voices"] = tuple(

@@ -235,7 +235,7 @@ class EslChannel:
         except (UnboundName, ValueError) as error:
             return e.TransferResult(False, str(error))
         done = await self.session.execute(target.app, target.arg)
-        if _bridged(done) or done.variable("cc_cause") == "answered":
+        if _bridged(done) or _answered_in_queue(done):
             return e.TransferResult(True)
         reason = done.variable("cc_cancel_reason") or done.variable("originate_disposition")
         return e.TransferResult(False, reason or "no agent answered")
@@ -292,6 +292,11 @@ class EslChannel:
         for task in late:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+
+
+def _answered_in_queue(done: Event) -> bool:
+    """mod_callcenter's ``cc_cause=answered``; mod_fifo names the consumer who took the call."""
+    return done.variable("cc_cause") == "answered" or bool(done.variable("fifo_serviced_uuid"))
 
 
 def _bridged(done: Event) -> bool:

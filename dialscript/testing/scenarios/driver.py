@@ -4,7 +4,8 @@ A `CallDriver` starts one call and feeds it events; it answers lookups itself
 from the scenario's canned answers and reports every command the flow issued.
 `DRIVERS` maps a channel name (`dialscript test --channel NAME`) to a factory;
 `esl` runs each call through a real OutboundServer and the fake FreeSWITCH
-(`dialscript.testing.esl_driver`); another channel plugs in with `register_driver`.
+(`dialscript.testing.esl_driver`); `switch` runs it on a real FreeSWITCH
+(`dialscript.testing.switch_driver`); another channel plugs in with `register_driver`.
 """
 
 from __future__ import annotations
@@ -123,7 +124,18 @@ def _esl_driver() -> CallDriver:
     return EslDriver()
 
 
-DRIVERS: dict[str, DriverFactory] = {"inprocess": InProcessDriver, "esl": _esl_driver}
+def _switch_driver() -> CallDriver:
+    """The `switch` driver: a real FreeSWITCH (``DIALSCRIPT_SWITCH``), imported on first use."""
+    from dialscript.testing.switch_driver import SwitchDriver
+
+    return SwitchDriver()
+
+
+DRIVERS: dict[str, DriverFactory] = {
+    "inprocess": InProcessDriver,
+    "esl": _esl_driver,
+    "switch": _switch_driver,
+}
 
 
 def register_driver(name: str, factory: DriverFactory) -> None:
