@@ -8,8 +8,10 @@ from functools import cached_property
 from typing import Any
 
 import networkx as nx
+from pydantic import BaseModel
+from pydantic_core import to_jsonable_python
 
-from dialscript.graph.model import FlowModel, Node, Route, Variable
+from dialscript.graph.model import LAYOUT, FlowModel, Node, Route, Variable
 
 
 class FlowGraph:
@@ -89,9 +91,10 @@ class FlowGraph:
 
     @cached_property
     def content_hash(self) -> str:
-        """sha256 of the flow's behaviour: the JSON form without source positions,
-        with steps, nodes and declarations in name order (moving a block is no change)."""
-        behaviour = _canonical(_without_positions(self.model.model_dump(mode="json")))
+        """sha256 of the flow's behaviour: every field but the layout ones (source positions,
+        the file's path), with steps, nodes and declarations in name order (moving a block is
+        no change)."""
+        behaviour = _canonical(_behaviour(self.model))
         canonical = json.dumps(behaviour, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -108,9 +111,16 @@ def _canonical(flow: dict[str, Any]) -> dict[str, Any]:
     return ordered
 
 
-def _without_positions(value: Any) -> Any:
+def _behaviour(value: Any) -> Any:
+    """The JSON form of ``value`` without the fields marked :data:`~.model.LAYOUT`."""
+    if isinstance(value, BaseModel):
+        return {
+            name: _behaviour(getattr(value, name))
+            for name, field in type(value).model_fields.items()
+            if LAYOUT not in field.metadata
+        }
+    if isinstance(value, list | tuple):
+        return [_behaviour(item) for item in value]
     if isinstance(value, dict):
-        return {k: _without_positions(v) for k, v in value.items() if k not in ("span", "path")}
-    if isinstance(value, list):
-        return [_without_positions(v) for v in value]
-    return value
+        return {str(key): _behaviour(item) for key, item in value.items()}
+    return to_jsonable_python(value)

@@ -15,6 +15,17 @@ from pydantic import BaseModel, ConfigDict, Field
 from dialscript.dsl.span import Span
 from dialscript.graph.expr import Expr
 
+
+class Layout:
+    """Marks a field that says where something is written, not what the flow does
+    (source positions, the file's path): the content hash leaves such fields out."""
+
+    def __repr__(self) -> str:
+        return "LAYOUT"
+
+
+LAYOUT = Layout()
+
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 
 Text = dict[str, str]  # language -> template text
@@ -53,7 +64,7 @@ class Route(BaseModel):
 
     kind: RouteKind
     target: str
-    span: Span | None = None
+    span: Annotated[Span | None, LAYOUT] = None
     answers: tuple[str | float, ...] = ()  # exact answers, for kind "answer"
     ranges: tuple[tuple[float, float], ...] = ()  # number ranges, for kind "answer"
     when: Expr | None = None  # for kind "condition"
@@ -89,7 +100,7 @@ class Check(BaseModel):
 
     when: Expr
     text: Text
-    span: Span | None = None
+    span: Annotated[Span | None, LAYOUT] = None
 
 
 class _Node(BaseModel):
@@ -97,7 +108,7 @@ class _Node(BaseModel):
 
     id: str
     step: str
-    span: Span | None = None
+    span: Annotated[Span | None, LAYOUT] = None
     routes: tuple[Route, ...] = ()
 
 
@@ -272,7 +283,7 @@ class Handler(BaseModel):
     title: str | None = None
     keys: tuple[str, ...] = ()
     entry: str
-    span: Span | None = None
+    span: Annotated[Span | None, LAYOUT] = None
 
 
 class StepInfo(BaseModel):
@@ -280,7 +291,7 @@ class StepInfo(BaseModel):
 
     name: str
     entry: str
-    span: Span | None = None
+    span: Annotated[Span | None, LAYOUT] = None
     is_end: bool = False
 
 
@@ -295,7 +306,7 @@ class FlowModel(BaseModel):
     format: Literal["dialscript.flowgraph/1"] = "dialscript.flowgraph/1"
     name: str
     title: str | None = None
-    path: str | None = None
+    path: Annotated[str | None, LAYOUT] = None
     languages: tuple[str, ...] = ("ru",)
     channel: Literal["agent", "ivr", "any"] = "any"
     budget_seconds: float | None = None
