@@ -36,6 +36,7 @@ test: lint
 	$(PY) -m pytest -q
 
 bench: $(STAMP)
+	$(PY) bench/cli.py
 	$(PY) bench/compile.py
 	$(PY) bench/interpreter.py
 	$(PY) bench/esl_wire.py

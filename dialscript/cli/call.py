@@ -25,7 +25,6 @@ external id).  exit status: 0 answered, 1 the call failed, 2 bad arguments.
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "call",
-        help="originate one call that runs a flow (via FreeSWITCH inbound ESL)",
         description="Place one call through FreeSWITCH and run a flow on it.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,

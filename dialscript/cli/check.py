@@ -25,7 +25,6 @@ found, 2 when no flow file was found.
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "check",
-        help="check flow files and report problems with file:line:col",
         description="Check flow files (or every *.flow under folders) and report every problem.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -24,7 +24,6 @@ to stderr).
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "compile",
-        help="compile a flow to its FlowGraph JSON",
         description="Compile one flow file to the FlowGraph JSON that the runtime executes.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,

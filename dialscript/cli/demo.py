@@ -46,7 +46,6 @@ CALL_TIME = datetime(2026, 3, 3, 11, 0, tzinfo=ZoneInfo("Asia/Yekaterinburg"))
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "demo",
-        help="check, draw and run the reference NPS survey",
         description="A tour on the reference NPS survey: check it, draw it, run one call.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,

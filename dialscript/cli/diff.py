@@ -27,7 +27,6 @@ exit status: 0 (whatever changed), 1 when a file does not compile.
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "diff",
-        help="compare the behaviour of two versions of a flow",
         description="Compare two versions of a flow by behaviour, for a review.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,

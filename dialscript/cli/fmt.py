@@ -29,7 +29,6 @@ is) or, with --check, when a file would change.
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "fmt",
-        help="rewrite flow files in the canonical layout",
         description="Rewrite flow files in the canonical layout; only whitespace changes.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -27,7 +27,6 @@ _SUFFIXES = {".svg": "svg", ".mmd": "mermaid", ".mermaid": "mermaid", ".md": "me
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "graph",
-        help="draw a flow as SVG, dot or Mermaid",
         description="Draw a flow: one box per action, one cluster per step, labelled routes.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -23,7 +23,6 @@ exit status: 0 when written, 1 when the file exists (use --force), 2 for a bad n
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "new",
-        help="write a starter flow",
         description="Write a starter flow to edit: a survey, an IVR menu or a sales script.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,

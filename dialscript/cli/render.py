@@ -27,7 +27,6 @@ _SUFFIXES = {".html": "html", ".htm": "html", ".md": "md"}
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "render",
-        help="render a flow as a readable script (HTML, Markdown, recording book)",
         description="The whole script for training and sign-off: every step, what to say, "
         "every question with its answers and where each leads, handlers, notes and hints.",
         epilog=EPILOG,

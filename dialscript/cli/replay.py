@@ -30,7 +30,6 @@ compile or the traces cannot be read.
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "replay",
-        help="re-run recorded calls against a changed flow, list the differences",
         description="Regression check from real traffic: replay recorded calls on a draft flow.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,

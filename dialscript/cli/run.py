@@ -48,7 +48,6 @@ compile, 2 on bad arguments, 3 when the call journal fails.
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "run",
-        help="simulate a call of a flow (scripted or interactive)",
         description="Run one call of a flow in the terminal: what is said and asked, the "
         "answers given, and the resulting call record.",
         epilog=EPILOG,

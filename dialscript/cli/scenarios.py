@@ -25,7 +25,6 @@ exit status: 0 when written, 1 when the flow does not compile.
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "scenarios",
-        help="write a skeleton .feature with one scenario per path",
         description="Write Given/When/Then skeletons for every path through a flow.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,

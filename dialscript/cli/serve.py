@@ -25,7 +25,6 @@ Session cookies are Secure unless the console listens on a loopback address (or
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "serve",
-        help="run the agent console (web)",
         description="Run the agent console.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -32,7 +32,6 @@ exit 1 before any call is taken; bad arguments: exit 2.
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "serve-calls",
-        help="run flows on FreeSWITCH calls (outbound Event Socket server)",
         description="Accept FreeSWITCH `socket` connections and run one flow per call.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -38,7 +38,6 @@ exit status: pytest's when scenarios fail, 1 when coverage is under --fail-under
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "test",
-        help="run the flows' Gherkin scenarios, with flow coverage",
         description="Run .feature scenarios against the flows and report flow coverage.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -11,9 +11,7 @@ from typing import Any
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "users", help="manage console users", description="Add console users (or reset a password)."
-    )
+    parser = subparsers.add_parser("users", description="Add console users (or reset a password).")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     add = actions.add_parser("add", help="add a user, or set an existing user's role and password")
     add.add_argument("name")
