@@ -26,7 +26,9 @@ COMMANDS = {
     "dialscript check flows/nps_survey.flow": [
         PY, "-m", "dialscript.cli.main", "check", "flows/nps_survey.flow",
     ],
-    "dialscript check flows examples": [PY, "-m", "dialscript.cli.main", "check", "flows", "examples"],
+    "dialscript check flows examples": [
+        PY, "-m", "dialscript.cli.main", "check", "flows", "examples",
+    ],
 }  # fmt: skip
 TARGETS = {"dialscript --help": ("over baseline", 0.15), "dialscript check flows/nps_survey.flow":
            ("whole", 0.4)}  # fmt: skip
